@@ -1,0 +1,335 @@
+package iampolicy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Input gathers the policies that apply to one request.
+type Input struct {
+	// Identity holds the principal's identity policies: inline, managed and those of its
+	// groups. A nil entry is skipped.
+	Identity []*Policy
+	// Resource is the resource policy (bucket policy, key policy, ...), nil when the
+	// resource has none.
+	Resource *Policy
+	// ResourceAccount is the account that owns the resource; "" means the principal's
+	// own account.
+	ResourceAccount string
+	// PermissionsBoundary is the principal's permissions boundary, nil when it has none.
+	PermissionsBoundary *Policy
+	// SCPs are the service control policies that apply to the principal's account. Each
+	// entry stands for one level of the organization (root, each OU, the account), and
+	// every level must allow the request. Combine the policies attached at one level with
+	// [Merge]. SCPs do not apply to service principals or anonymous callers.
+	SCPs []*Policy
+	// Session is the session policy passed when the role session was created, nil when
+	// there is none.
+	Session *Policy
+}
+
+// Decision is the outcome of evaluating a request.
+type Decision int
+
+// The three outcomes of an evaluation.
+const (
+	// ImplicitDeny: no applicable statement allows the request (the zero value).
+	ImplicitDeny Decision = iota
+	// Allowed: the request is allowed.
+	Allowed
+	// ExplicitDeny: a Deny statement applies; nothing can override it.
+	ExplicitDeny
+)
+
+// String returns "ALLOWED", "EXPLICIT_DENY" or "IMPLICIT_DENY".
+func (d Decision) String() string {
+	switch d {
+	case Allowed:
+		return "ALLOWED"
+	case ExplicitDeny:
+		return "EXPLICIT_DENY"
+	default:
+		return "IMPLICIT_DENY"
+	}
+}
+
+// Result is a decision and the statements that decided it: every Deny statement that
+// applied for an explicit deny; for an allow, the Allow statements of each policy the
+// decision needed (service control policies, resource policy, identity policies,
+// permissions boundary, session policy). An implicit deny has no deciding statement;
+// Missing then names the policies that lacked an Allow.
+type Result struct {
+	Decision Decision
+	Deciding []StatementRef
+	// Missing names, for an implicit deny, each policy whose Allow was required but
+	// absent: "identity", "resource", "permissionsBoundary", "session" or "scp[N]".
+	Missing []string
+}
+
+// StatementRef names one statement of the Input.
+type StatementRef struct {
+	// Policy is "identity[N]", "resource", "permissionsBoundary", "scp[N]" or "session".
+	Policy string
+	// Index is the statement's position in its policy.
+	Index int
+	// Sid is the statement's Sid, "" when it has none.
+	Sid string
+}
+
+// String returns "POLICY/INDEX" or "POLICY/INDEX (SID)".
+func (r StatementRef) String() string {
+	if r.Sid != "" {
+		return fmt.Sprintf("%s/%d (%s)", r.Policy, r.Index, r.Sid)
+	}
+	return fmt.Sprintf("%s/%d", r.Policy, r.Index)
+}
+
+// layer is what one policy contributed: the statements that applied, by effect.
+type layer struct {
+	allow, deny []StatementRef
+	// principal is the strongest principal match among resource policy allows.
+	principal principalMatch
+}
+
+// Evaluate decides the request against the policies in the input, in AWS's order:
+//
+//  1. an explicit Deny in any policy decides ExplicitDeny;
+//  2. every service control policy must allow the request;
+//  3. within the principal's own account, a resource policy that names the principal
+//     (or its IAM user or role session) allows on its own; one that names the role of a
+//     role session still needs the permissions boundary and session policy to allow;
+//  4. otherwise the identity policies must allow, and the permissions boundary and the
+//     session policy, where present, must allow too;
+//  5. across accounts (ResourceAccount differs from the principal's), the resource
+//     policy must allow as well.
+//
+// The account root user is allowed whatever its identity policies say, in its own
+// account. Anonymous and service principals are allowed only by a resource policy.
+func Evaluate(in Input, req Request) Result {
+	ctx := &evalContext{req: &req}
+	p := req.Principal
+	hasBoundary := in.PermissionsBoundary != nil
+	iamPrincipal := p.ARN != "" || p.Account != ""
+
+	var scps []layer
+	if iamPrincipal {
+		for i, pol := range in.SCPs {
+			if pol != nil {
+				scps = append(scps, evalPolicy(pol, fmt.Sprintf("scp[%d]", i), ctx, false,
+					false))
+			}
+		}
+	}
+	var res layer
+	if in.Resource != nil {
+		res = evalPolicy(in.Resource, "resource", ctx, true, hasBoundary)
+	}
+	var ident layer
+	for i, pol := range in.Identity {
+		if pol != nil {
+			l := evalPolicy(pol, fmt.Sprintf("identity[%d]", i), ctx, false, false)
+			ident.allow = append(ident.allow, l.allow...)
+			ident.deny = append(ident.deny, l.deny...)
+		}
+	}
+	var pb, sess layer
+	if hasBoundary {
+		pb = evalPolicy(in.PermissionsBoundary, "permissionsBoundary", ctx, false, false)
+	}
+	if in.Session != nil {
+		sess = evalPolicy(in.Session, "session", ctx, false, false)
+	}
+
+	var denies []StatementRef
+	for _, l := range scps {
+		denies = append(denies, l.deny...)
+	}
+	denies = append(denies, res.deny...)
+	denies = append(denies, ident.deny...)
+	denies = append(denies, pb.deny...)
+	denies = append(denies, sess.deny...)
+	if len(denies) > 0 {
+		return Result{Decision: ExplicitDeny, Deciding: denies}
+	}
+
+	var missing []string
+	var deciding []StatementRef
+	for i, l := range scps {
+		if len(l.allow) == 0 {
+			missing = append(missing, fmt.Sprintf("scp[%d]", i))
+		}
+		deciding = append(deciding, l.allow...)
+	}
+	if len(missing) > 0 {
+		return Result{Decision: ImplicitDeny, Missing: missing}
+	}
+
+	if !iamPrincipal {
+		if res.principal >= roleMatch {
+			return Result{Decision: Allowed, Deciding: append(deciding, res.allow...)}
+		}
+		return Result{Decision: ImplicitDeny, Missing: []string{"resource"}}
+	}
+
+	sameAccount := in.ResourceAccount == "" || in.ResourceAccount == p.Account
+	isRoot := isRootARN(p.ARN)
+
+	// Within one account a resource policy that names the principal grants on its own.
+	if sameAccount && res.principal >= roleMatch {
+		filtered := res.principal == roleMatch
+		if !filtered || ((!hasBoundary || len(pb.allow) > 0) &&
+			(in.Session == nil || len(sess.allow) > 0)) {
+			deciding = append(deciding, res.allow...)
+			if filtered {
+				deciding = append(deciding, pb.allow...)
+				deciding = append(deciding, sess.allow...)
+			}
+			return Result{Decision: Allowed, Deciding: deciding}
+		}
+	}
+
+	if !isRoot {
+		if len(ident.allow) == 0 {
+			missing = append(missing, "identity")
+		}
+		if hasBoundary && len(pb.allow) == 0 {
+			missing = append(missing, "permissionsBoundary")
+		}
+		if in.Session != nil && len(sess.allow) == 0 {
+			missing = append(missing, "session")
+		}
+	}
+	if !sameAccount && res.principal == noMatch {
+		missing = append(missing, "resource")
+	}
+	if len(missing) > 0 {
+		return Result{Decision: ImplicitDeny, Missing: missing}
+	}
+	if !sameAccount {
+		deciding = append(deciding, res.allow...)
+	}
+	deciding = append(deciding, ident.allow...)
+	deciding = append(deciding, pb.allow...)
+	deciding = append(deciding, sess.allow...)
+	return Result{Decision: Allowed, Deciding: deciding}
+}
+
+// isRootARN reports whether arn is an account's root user, arn:PARTITION:iam::ACCOUNT:root.
+func isRootARN(arn string) bool {
+	var seg [6]string
+	return splitARN(arn, &seg, nil) == 6 && seg[2] == "iam" && seg[5] == "root" &&
+		isAccountID(seg[4])
+}
+
+// evalPolicy returns the statements of one policy that apply to the request. For a
+// resource policy, statements must name the principal; hasBoundary makes a Deny with
+// NotPrincipal apply whatever it lists.
+func evalPolicy(pol *Policy, name string, ctx *evalContext, resource, hasBoundary bool) layer {
+	var l layer
+	for i := range pol.Statements {
+		st := &pol.Statements[i]
+		pm := exactMatch
+		if resource {
+			pm = st.principalMatch(ctx.req.Principal, hasBoundary)
+			if pm == noMatch {
+				continue
+			}
+		}
+		if !st.appliesTo(ctx) {
+			continue
+		}
+		ref := StatementRef{Policy: name, Index: i, Sid: st.Sid}
+		if st.Effect == Deny {
+			l.deny = append(l.deny, ref)
+		} else {
+			l.allow = append(l.allow, ref)
+			l.principal = max(l.principal, pm)
+		}
+	}
+	return l
+}
+
+// principalMatch decides the statement's Principal or NotPrincipal element for a
+// resource policy.
+func (st *Statement) principalMatch(p Principal, hasBoundary bool) principalMatch {
+	if st.Principal == nil {
+		return noMatch
+	}
+	if !st.NotPrincipal {
+		return st.Principal.match(p)
+	}
+	if st.Effect == Deny && hasBoundary {
+		return exactMatch
+	}
+	if st.Principal.match(p) != noMatch {
+		return noMatch
+	}
+	return exactMatch
+}
+
+// appliesTo reports whether the statement's action, resource and conditions all match.
+func (st *Statement) appliesTo(ctx *evalContext) bool {
+	return st.matchesAction(ctx.req.Action) && st.matchesResource(ctx) &&
+		st.conditionsHold(ctx)
+}
+
+func (st *Statement) matchesAction(action string) bool {
+	hit := false
+	for _, a := range st.Actions {
+		if matchAction(a, action) {
+			hit = true
+			break
+		}
+	}
+	return hit != st.NotAction
+}
+
+func (st *Statement) matchesResource(ctx *evalContext) bool {
+	if st.Resources == nil {
+		return true
+	}
+	hit := false
+	for i := range st.resources {
+		r, ok := st.resources[i].resolve(ctx)
+		if ok && matchARN(r, ctx.req.Resource) {
+			hit = true
+			break
+		}
+	}
+	return hit != st.NotResource
+}
+
+func (st *Statement) conditionsHold(ctx *evalContext) bool {
+	for i := range st.Conditions {
+		if !st.Conditions[i].eval(ctx) {
+			return false
+		}
+	}
+	return true
+}
+
+// Merge returns one policy holding the statements of all the given policies in order,
+// for example the service control policies attached at one level of an organization.
+// Statement ids stay as they are; nil policies are skipped.
+func Merge(policies ...*Policy) *Policy {
+	out := &Policy{Version: Version2012}
+	for _, p := range policies {
+		if p == nil {
+			continue
+		}
+		out.Statements = append(out.Statements, p.Statements...)
+	}
+	return out
+}
+
+// String returns the statement's Sid, or a short description when it has none.
+func (st *Statement) String() string {
+	if st.Sid != "" {
+		return st.Sid
+	}
+	verb := "Action"
+	if st.NotAction {
+		verb = "NotAction"
+	}
+	return fmt.Sprintf("%s %s %s", st.Effect, verb, strings.Join(st.Actions, ","))
+}

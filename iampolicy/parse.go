@@ -1,0 +1,490 @@
+package iampolicy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ParseError reports the first problem found in a policy document: where it is, as a
+// 1-based line and column and as a JSON path such as "Statement[1].Condition", and why.
+type ParseError struct {
+	Line, Column int
+	Path         string
+	Reason       string
+}
+
+// Error returns "line L, column C: PATH: REASON", leaving out the path when the problem
+// concerns the whole document.
+func (e *ParseError) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Reason)
+	}
+	return fmt.Sprintf("line %d, column %d: %s: %s", e.Line, e.Column, e.Path, e.Reason)
+}
+
+// Parse parses a policy document. It accepts every element of the IAM policy grammar
+// (Version, Id, Statement; Sid, Effect, Principal, NotPrincipal, Action, NotAction,
+// Resource, NotResource, Condition) and rejects anything else, including unknown or
+// duplicate keys, a wrong JSON type for an element, an unknown Version, a statement with
+// both or neither of Action and NotAction, and an unknown condition operator. Errors are
+// *ParseError. Parse does not know which kind of policy the document is; [Policy.Check]
+// applies the rules of one policy type.
+func Parse(doc []byte) (*Policy, error) {
+	root, err := parseJSON(doc)
+	if err != nil {
+		var se *syntaxError
+		if errors.As(err, &se) {
+			return nil, newParseError(doc, se.offset, se.path, "invalid JSON: "+se.reason)
+		}
+		return nil, err
+	}
+	p := &parser{src: doc}
+	pol, perr := p.policy(root)
+	if perr != nil {
+		return nil, perr
+	}
+	return pol, nil
+}
+
+func newParseError(doc []byte, offset int, path, reason string) *ParseError {
+	line, col := lineColumn(doc, offset)
+	return &ParseError{Line: line, Column: col, Path: path, Reason: reason}
+}
+
+type parser struct {
+	src  []byte
+	vars bool // the document's Version makes ${...} a policy variable
+}
+
+func (p *parser) errAt(n *node, path, format string, args ...any) *ParseError {
+	return newParseError(p.src, n.offset, path, fmt.Sprintf(format, args...))
+}
+
+func (p *parser) errKey(m member, path, format string, args ...any) *ParseError {
+	return newParseError(p.src, m.offset, path, fmt.Sprintf(format, args...))
+}
+
+func (p *parser) policy(root *node) (*Policy, *ParseError) {
+	if root.kind != kindObject {
+		return nil, p.errAt(root, "", "a policy must be a JSON object, not %s", root.kind)
+	}
+	pol := &Policy{}
+	var stmts *member
+	for i := range root.keys {
+		m := root.keys[i]
+		switch m.name {
+		case "Version":
+			if m.value.kind != kindString {
+				return nil, p.errAt(m.value, m.name, "must be a string, not %s", m.value.kind)
+			}
+			if m.value.str != Version2012 && m.value.str != Version2008 {
+				return nil, p.errAt(m.value, m.name,
+					"unsupported version %q (want %q or %q)", m.value.str, Version2012,
+					Version2008)
+			}
+			pol.Version = m.value.str
+		case "Id":
+			if m.value.kind != kindString {
+				return nil, p.errAt(m.value, m.name, "must be a string, not %s", m.value.kind)
+			}
+			pol.ID = m.value.str
+		case "Statement":
+			stmts = &root.keys[i]
+		default:
+			return nil, p.errKey(m, m.name, "unknown policy element %q%s", m.name,
+				suggest(m.name, "Version", "Id", "Statement"))
+		}
+	}
+	if stmts == nil {
+		return nil, p.errAt(root, "", "missing the Statement element")
+	}
+	p.vars = pol.Version == Version2012
+
+	v := stmts.value
+	switch v.kind {
+	case kindObject:
+		st, err := p.statement(v, "Statement")
+		if err != nil {
+			return nil, err
+		}
+		pol.Statements = []Statement{st}
+	case kindArray:
+		if len(v.items) == 0 {
+			return nil, p.errAt(v, "Statement", "must hold at least one statement")
+		}
+		sids := map[string]int{}
+		for i, item := range v.items {
+			path := fmt.Sprintf("Statement[%d]", i)
+			st, err := p.statement(item, path)
+			if err != nil {
+				return nil, err
+			}
+			if st.Sid != "" {
+				if prev, dup := sids[st.Sid]; dup {
+					return nil, p.errAt(item, path, "duplicate Sid %q (also Statement[%d])",
+						st.Sid, prev)
+				}
+				sids[st.Sid] = i
+			}
+			pol.Statements = append(pol.Statements, st)
+		}
+	default:
+		return nil, p.errAt(v, "Statement", "must be an object or an array of objects, not %s",
+			v.kind)
+	}
+	return pol, nil
+}
+
+// suggest returns a hint naming the valid element that differs from name only in case.
+func suggest(name string, valid ...string) string {
+	for _, v := range valid {
+		if strings.EqualFold(v, name) {
+			return fmt.Sprintf(" (element names are case-sensitive: did you mean %q?)", v)
+		}
+	}
+	return ""
+}
+
+var statementElements = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action",
+	"NotAction", "Resource", "NotResource", "Condition"}
+
+func (p *parser) statement(n *node, path string) (Statement, *ParseError) {
+	var st Statement
+	if n.kind != kindObject {
+		return st, p.errAt(n, path, "a statement must be an object, not %s", n.kind)
+	}
+	var seenAction, seenResource, seenPrincipal string
+	for _, m := range n.keys {
+		ep := path + "." + m.name
+		switch m.name {
+		case "Sid":
+			if m.value.kind != kindString {
+				return st, p.errAt(m.value, ep, "must be a string, not %s", m.value.kind)
+			}
+			st.Sid = m.value.str
+		case "Effect":
+			if m.value.kind != kindString {
+				return st, p.errAt(m.value, ep, "must be a string, not %s", m.value.kind)
+			}
+			switch m.value.str {
+			case "Allow":
+				st.Effect = Allow
+			case "Deny":
+				st.Effect = Deny
+			default:
+				return st, p.errAt(m.value, ep, "must be \"Allow\" or \"Deny\", not %q",
+					m.value.str)
+			}
+		case "Action", "NotAction":
+			if seenAction != "" {
+				return st, p.errKey(m, ep, "a statement may not have both %s and %s",
+					seenAction, m.name)
+			}
+			seenAction = m.name
+			vals, err := p.stringList(m.value, ep)
+			if err != nil {
+				return st, err
+			}
+			for i, a := range vals {
+				if reason := checkAction(a); reason != "" {
+					return st, p.errAt(itemNode(m.value, i), itemPath(m.value, ep, i), "%s",
+						reason)
+				}
+			}
+			st.Actions, st.NotAction = vals, m.name == "NotAction"
+		case "Resource", "NotResource":
+			if seenResource != "" {
+				return st, p.errKey(m, ep, "a statement may not have both %s and %s",
+					seenResource, m.name)
+			}
+			seenResource = m.name
+			vals, err := p.stringList(m.value, ep)
+			if err != nil {
+				return st, err
+			}
+			for i, r := range vals {
+				if reason := checkResource(r); reason != "" {
+					return st, p.errAt(itemNode(m.value, i), itemPath(m.value, ep, i), "%s",
+						reason)
+				}
+			}
+			st.Resources, st.NotResource = vals, m.name == "NotResource"
+		case "Principal", "NotPrincipal":
+			if seenPrincipal != "" {
+				return st, p.errKey(m, ep, "a statement may not have both %s and %s",
+					seenPrincipal, m.name)
+			}
+			seenPrincipal = m.name
+			ps, err := p.principal(m.value, ep)
+			if err != nil {
+				return st, err
+			}
+			st.Principal, st.NotPrincipal = ps, m.name == "NotPrincipal"
+		case "Condition":
+			conds, err := p.conditions(m.value, ep)
+			if err != nil {
+				return st, err
+			}
+			st.Conditions = conds
+		default:
+			return st, p.errKey(m, ep, "unknown statement element %q%s", m.name,
+				suggest(m.name, statementElements...))
+		}
+	}
+	if st.Effect == 0 {
+		return st, p.errAt(n, path, "missing the Effect element")
+	}
+	if seenAction == "" {
+		return st, p.errAt(n, path, "missing the Action or NotAction element")
+	}
+	st.compile(p.vars)
+	return st, nil
+}
+
+// compile prepares the statement's patterns for matching.
+func (st *Statement) compile(vars bool) {
+	st.actions = make([]pattern, len(st.Actions))
+	for i, a := range st.Actions {
+		st.actions[i] = pattern{raw: a}
+	}
+	st.resources = make([]pattern, len(st.Resources))
+	for i, r := range st.Resources {
+		st.resources[i] = compilePattern(r, vars)
+	}
+}
+
+func itemNode(n *node, i int) *node {
+	if n.kind == kindArray {
+		return n.items[i]
+	}
+	return n
+}
+
+func itemPath(n *node, path string, i int) string {
+	if n.kind == kindArray {
+		return fmt.Sprintf("%s[%d]", path, i)
+	}
+	return path
+}
+
+// stringList reads a string or a non-empty array of strings.
+func (p *parser) stringList(n *node, path string) ([]string, *ParseError) {
+	switch n.kind {
+	case kindString:
+		return []string{n.str}, nil
+	case kindArray:
+		if len(n.items) == 0 {
+			return nil, p.errAt(n, path, "must not be an empty array")
+		}
+		out := make([]string, len(n.items))
+		for i, it := range n.items {
+			if it.kind != kindString {
+				return nil, p.errAt(it, fmt.Sprintf("%s[%d]", path, i),
+					"must be a string, not %s", it.kind)
+			}
+			out[i] = it.str
+		}
+		return out, nil
+	default:
+		return nil, p.errAt(n, path, "must be a string or an array of strings, not %s", n.kind)
+	}
+}
+
+// checkAction returns why an action pattern is malformed, or "".
+func checkAction(a string) string {
+	if a == "*" {
+		return ""
+	}
+	svc, name, ok := strings.Cut(a, ":")
+	if !ok {
+		return fmt.Sprintf("action %q must be \"*\" or SERVICE:ACTION", a)
+	}
+	if svc == "" || name == "" {
+		return fmt.Sprintf("action %q has an empty service prefix or action name", a)
+	}
+	for _, c := range svc {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '*' || c == '?') {
+			return fmt.Sprintf("action %q has an invalid character %q in its service prefix",
+				a, c)
+		}
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '*' || c == '?') {
+			return fmt.Sprintf("action %q has an invalid character %q in its name", a, c)
+		}
+	}
+	return ""
+}
+
+// checkResource returns why a resource pattern is malformed, or "".
+func checkResource(r string) string {
+	if r == "*" {
+		return ""
+	}
+	if !strings.HasPrefix(r, "arn:") {
+		return fmt.Sprintf("resource %q must be \"*\" or an ARN starting with \"arn:\"", r)
+	}
+	if strings.Count(r, ":") < 5 && !hasWildcard(r) {
+		return fmt.Sprintf("resource %q is not a complete ARN "+
+			"(arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)", r)
+	}
+	return ""
+}
+
+var principalKinds = []string{"AWS", "Service", "Federated", "CanonicalUser"}
+
+func (p *parser) principal(n *node, path string) (*PrincipalSet, *ParseError) {
+	ps := &PrincipalSet{}
+	switch n.kind {
+	case kindString:
+		if n.str != "*" {
+			return nil, p.errAt(n, path, "a principal given as a string must be \"*\"; "+
+				"write {\"AWS\": %q} for an account or ARN", n.str)
+		}
+		ps.Any = true
+		return ps, nil
+	case kindObject:
+	default:
+		return nil, p.errAt(n, path, "must be \"*\" or an object, not %s", n.kind)
+	}
+	if len(n.keys) == 0 {
+		return nil, p.errAt(n, path, "must name at least one principal")
+	}
+	for _, m := range n.keys {
+		ep := path + "." + m.name
+		vals, err := p.stringList(m.value, ep)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			if v == "" {
+				return nil, p.errAt(itemNode(m.value, i), itemPath(m.value, ep, i),
+					"a principal must not be empty")
+			}
+		}
+		switch m.name {
+		case "AWS":
+			for i, v := range vals {
+				if v == "*" {
+					ps.Any = true
+					continue
+				}
+				if !isAccountID(v) && !strings.HasPrefix(v, "arn:") {
+					return nil, p.errAt(itemNode(m.value, i), itemPath(m.value, ep, i),
+						"AWS principal %q must be \"*\", a 12-digit account id or an ARN", v)
+				}
+			}
+			ps.AWS = vals
+		case "Service":
+			ps.Service = vals
+		case "Federated":
+			ps.Federated = vals
+		case "CanonicalUser":
+			ps.CanonicalUser = vals
+		default:
+			return nil, p.errKey(m, ep, "unknown principal type %q (want one of %s)%s",
+				m.name, strings.Join(principalKinds, ", "), suggest(m.name, principalKinds...))
+		}
+	}
+	return ps, nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) conditions(n *node, path string) ([]Condition, *ParseError) {
+	if n.kind != kindObject {
+		return nil, p.errAt(n, path, "must be an object of operators, not %s", n.kind)
+	}
+	var out []Condition
+	for _, om := range n.keys {
+		op, set, ifExists, reason := parseOperator(om.name)
+		opPath := path + "." + om.name
+		if reason != "" {
+			return nil, p.errKey(om, opPath, "%s", reason)
+		}
+		if om.value.kind != kindObject {
+			return nil, p.errAt(om.value, opPath, "must be an object of condition keys, not %s",
+				om.value.kind)
+		}
+		if len(om.value.keys) == 0 {
+			return nil, p.errAt(om.value, opPath, "must name at least one condition key")
+		}
+		for _, km := range om.value.keys {
+			keyPath := opPath + "." + km.name
+			if km.name == "" {
+				return nil, p.errKey(km, keyPath, "a condition key must not be empty")
+			}
+			vals, err := p.conditionValues(km.value, keyPath)
+			if err != nil {
+				return nil, err
+			}
+			c := Condition{Operator: om.name, Key: km.name, Values: vals, op: op, set: set,
+				ifExists: ifExists, keyLower: strings.ToLower(km.name)}
+			for i, v := range vals {
+				if reason := op.checkValue(v, p.vars); reason != "" {
+					return nil, p.errAt(itemNode(km.value, i), itemPath(km.value, keyPath, i),
+						"%s", reason)
+				}
+			}
+			c.precompute(p.vars)
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// conditionValues reads a condition value: a string, number or boolean, or a non-empty
+// array of them.
+func (p *parser) conditionValues(n *node, path string) ([]string, *ParseError) {
+	scalar := func(it *node, path string) (string, *ParseError) {
+		switch it.kind {
+		case kindString, kindNumber, kindBool:
+			return it.str, nil
+		default:
+			return "", p.errAt(it, path, "a condition value must be a string, number or "+
+				"boolean, not %s", it.kind)
+		}
+	}
+	if n.kind != kindArray {
+		v, err := scalar(n, path)
+		if err != nil {
+			return nil, err
+		}
+		return []string{v}, nil
+	}
+	if len(n.items) == 0 {
+		return nil, p.errAt(n, path, "must not be an empty array")
+	}
+	out := make([]string, len(n.items))
+	for i, it := range n.items {
+		v, err := scalar(it, fmt.Sprintf("%s[%d]", path, i))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// MustParse is like [Parse] but panics on error. It is meant for policies written into
+// programs and tests.
+func MustParse(doc string) *Policy {
+	p, err := Parse([]byte(doc))
+	if err != nil {
+		panic("iampolicy: MustParse: " + err.Error())
+	}
+	return p
+}

@@ -1,0 +1,269 @@
+package iampolicy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// pattern is one value of a policy that may hold wildcards and, in a 2012-10-17 document,
+// policy variables. Patterns without variables are matched as written; patterns with
+// variables are resolved against the request first.
+type pattern struct {
+	raw   string
+	parts []patPart // nil when the value has no policy variable
+}
+
+// patPart is a literal run of a pattern or a policy variable with an optional default.
+type patPart struct {
+	lit        string
+	variable   string // lower-cased key name; "" for a literal part
+	def        string
+	hasDefault bool
+}
+
+// compilePattern splits raw into literals and variables when vars is set. A "${" that does
+// not start a well-formed variable stays literal text.
+func compilePattern(raw string, vars bool) pattern {
+	p := pattern{raw: raw}
+	if !vars || !strings.Contains(raw, "${") {
+		return p
+	}
+	var lit strings.Builder
+	rest := raw
+	for {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			lit.WriteString(rest)
+			break
+		}
+		end := strings.IndexByte(rest[i:], '}')
+		if end < 0 {
+			lit.WriteString(rest)
+			break
+		}
+		lit.WriteString(rest[:i])
+		body := rest[i+2 : i+end]
+		rest = rest[i+end+1:]
+		switch body {
+		case "*", "?", "$":
+			// Escapes for the characters that would otherwise be wildcards.
+			p.parts = appendLit(p.parts, &lit)
+			p.parts = append(p.parts, patPart{lit: body, variable: "\x00"})
+			continue
+		}
+		name, def, hasDef := splitDefault(body)
+		if name == "" {
+			lit.WriteString("${" + body + "}")
+			continue
+		}
+		p.parts = appendLit(p.parts, &lit)
+		p.parts = append(p.parts, patPart{variable: strings.ToLower(name), def: def,
+			hasDefault: hasDef})
+	}
+	p.parts = appendLit(p.parts, &lit)
+	if len(p.parts) == 1 && p.parts[0].variable == "" {
+		p.parts = nil
+	}
+	return p
+}
+
+func appendLit(parts []patPart, b *strings.Builder) []patPart {
+	if b.Len() > 0 {
+		parts = append(parts, patPart{lit: b.String()})
+		b.Reset()
+	}
+	return parts
+}
+
+// splitDefault splits "key, 'default'" into its key and default value.
+func splitDefault(body string) (name, def string, ok bool) {
+	name = strings.TrimSpace(body)
+	if i := strings.IndexByte(body, ','); i >= 0 {
+		name = strings.TrimSpace(body[:i])
+		d := strings.TrimSpace(body[i+1:])
+		if len(d) >= 2 && d[0] == '\'' && d[len(d)-1] == '\'' {
+			def, ok = d[1:len(d)-1], true
+		} else {
+			return "", "", false
+		}
+	}
+	if name == "" || strings.ContainsAny(name, " {}$") {
+		return "", "", false
+	}
+	return name, def, ok
+}
+
+// resolved is a pattern with its variables replaced: the text, and a mask that marks the
+// bytes that are literal even though they are '*' or '?' (nil when there are none).
+type resolved struct {
+	text string
+	lit  []bool
+}
+
+// resolve replaces the pattern's variables from the request. It reports false when a
+// variable is missing from the request and has no default: such a value matches nothing.
+func (p *pattern) resolve(ctx *evalContext) (resolved, bool) {
+	if p.parts == nil {
+		return resolved{text: p.raw}, true
+	}
+	var b strings.Builder
+	var lit []bool
+	mark := func(s string, literal bool) {
+		if literal && strings.ContainsAny(s, "*?") {
+			if lit == nil {
+				lit = make([]bool, b.Len(), b.Len()+len(s))
+			}
+		}
+		b.WriteString(s)
+		if lit != nil {
+			for range len(s) {
+				lit = append(lit, literal)
+			}
+		}
+	}
+	for _, part := range p.parts {
+		switch {
+		case part.variable == "":
+			mark(part.lit, false)
+		case part.variable == "\x00":
+			mark(part.lit, true)
+		default:
+			vals, ok := ctx.lookup(part.variable)
+			switch {
+			case ok && len(vals) == 1:
+				mark(vals[0], true)
+			case part.hasDefault:
+				mark(part.def, true)
+			default:
+				return resolved{}, false
+			}
+		}
+	}
+	return resolved{text: b.String(), lit: lit}, true
+}
+
+// glob reports whether s matches pattern p, where '*' matches any run of characters and
+// '?' matches exactly one, except at the positions lit marks as literal. With fold set,
+// ASCII letters compare case-insensitively.
+func glob(p string, lit []bool, s string, fold bool) bool {
+	pi, si := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		if pi < len(p) {
+			c := p[pi]
+			special := lit == nil || !lit[pi]
+			switch {
+			case c == '*' && special:
+				starP, starS = pi, si
+				pi++
+				continue
+			case c == '?' && special:
+				_, n := utf8.DecodeRuneInString(s[si:])
+				si += n
+				pi++
+				continue
+			case c == s[si] || (fold && foldEq(c, s[si])):
+				pi++
+				si++
+				continue
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[starS:])
+		starS += n
+		si = starS
+		pi = starP + 1
+	}
+	for pi < len(p) && p[pi] == '*' && (lit == nil || !lit[pi]) {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func foldEq(a, b byte) bool {
+	if 'A' <= a && a <= 'Z' {
+		a += 'a' - 'A'
+	}
+	if 'A' <= b && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return a == b
+}
+
+// hasWildcard reports whether s holds '*' or '?'.
+func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
+
+// matchAction reports whether the action pattern p ("s3:Get*", "*") matches the action,
+// case-insensitively. The service prefix and the action name are matched separately, so a
+// wildcard never crosses the colon.
+func matchAction(p, action string) bool {
+	if p == "*" {
+		return true
+	}
+	pi := strings.IndexByte(p, ':')
+	ai := strings.IndexByte(action, ':')
+	if pi < 0 || ai < 0 {
+		return false
+	}
+	return glob(p[:pi], nil, action[:ai], true) && glob(p[pi+1:], nil, action[ai+1:], true)
+}
+
+// matchARN reports whether the resource pattern r matches the ARN, segment by segment: the
+// partition, service, region and account are each matched on their own, and the resource
+// part (everything after the fifth colon) as one string, so that a '*' there may cross
+// ':' and '/'. A pattern with fewer than six segments that holds a wildcard is padded
+// with '*' segments; one without a wildcard matches only an identical string.
+func matchARN(r resolved, arn string) bool {
+	if r.text == "*" && r.lit == nil {
+		return true
+	}
+	var pseg, aseg [6]string
+	var poff [6]int
+	np := splitARN(r.text, &pseg, &poff)
+	na := splitARN(arn, &aseg, nil)
+	if np < 6 {
+		if !hasWildcard(r.text) {
+			return r.text == arn
+		}
+		for i := np; i < 6; i++ {
+			pseg[i] = "*"
+			poff[i] = -1
+		}
+	}
+	if na < 6 {
+		return glob(r.text, r.lit, arn, false)
+	}
+	for i := range 6 {
+		var mask []bool
+		if r.lit != nil && poff[i] >= 0 {
+			mask = r.lit[poff[i] : poff[i]+len(pseg[i])]
+		}
+		if !glob(pseg[i], mask, aseg[i], false) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitARN splits s at its first five colons into at most six segments, recording each
+// segment's offset when off is not nil. It returns the number of segments.
+func splitARN(s string, seg *[6]string, off *[6]int) int {
+	n, start := 0, 0
+	for i := 0; i < len(s) && n < 5; i++ {
+		if s[i] == ':' {
+			seg[n] = s[start:i]
+			if off != nil {
+				off[n] = start
+			}
+			n++
+			start = i + 1
+		}
+	}
+	seg[n] = s[start:]
+	if off != nil {
+		off[n] = start
+	}
+	return n + 1
+}
