@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+
+	"github.com/proctorlabs/proctor"
+	pb "github.com/proctorlabs/proctor/gen/proctor/v1"
+)
+
+// sandboxServer implements proctor.v1.SandboxService over the domain's sandbox service,
+// which authorizes every call.
+type sandboxServer struct {
+	pb.UnimplementedSandboxServiceServer
+	svc   proctor.SandboxService
+	caPEM func(path string) string
+}
+
+// CreateSandbox provisions a sandbox for the caller.
+func (s *sandboxServer) CreateSandbox(ctx context.Context, req *pb.CreateSandboxRequest) (
+	*pb.CreateSandboxResponse, error) {
+	caller, err := callerFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var v violations
+	labID := v.labName("lab", req.GetLab())
+	requestID := v.requestID("request_id", req.GetRequestId())
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+
+	sb, err := s.svc.CreateSandbox(ctx, caller, labID, requestID)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.CreateSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
+}
+
+// GetSandbox returns one sandbox.
+func (s *sandboxServer) GetSandbox(ctx context.Context, req *pb.GetSandboxRequest) (
+	*pb.GetSandboxResponse, error) {
+	caller, err := callerFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var v violations
+	name := v.sandboxName("name", req.GetName())
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+
+	sb, err := s.svc.Sandbox(ctx, caller, name)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.GetSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
+}
+
+// ListSandboxes returns one page of the sandboxes the caller may see.
+func (s *sandboxServer) ListSandboxes(ctx context.Context, req *pb.ListSandboxesRequest) (
+	*pb.ListSandboxesResponse, error) {
+	caller, err := callerFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var v violations
+	size := v.pageSize("page_size", req.GetPageSize())
+	position := v.pageToken("page_token", req.GetPageToken(), "sandboxes", "", caller)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+
+	sbs, next, err := s.svc.Sandboxes(ctx, caller, proctor.Page{Size: size, Token: position})
+	if err != nil {
+		return nil, err
+	}
+	resp := &pb.ListSandboxesResponse{
+		NextPageToken: encodePageToken("sandboxes", "", caller, next),
+	}
+	for _, sb := range sbs {
+		resp.Sandboxes = append(resp.Sandboxes, sandboxProto(sb, caller, s.caPEM))
+	}
+	return resp, nil
+}
+
+// DeleteSandbox releases a sandbox.
+func (s *sandboxServer) DeleteSandbox(ctx context.Context, req *pb.DeleteSandboxRequest) (
+	*pb.DeleteSandboxResponse, error) {
+	caller, err := callerFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var v violations
+	name := v.sandboxName("name", req.GetName())
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+
+	sb, err := s.svc.DeleteSandbox(ctx, caller, name)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.DeleteSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
+}
