@@ -86,6 +86,7 @@ func (r StatementRef) String() string {
 
 // layer is what one policy contributed: the statements that applied, by effect.
 type layer struct {
+	name        string
 	allow, deny []StatementRef
 	// principal is the strongest principal match among resource policy allows.
 	principal principalMatch
@@ -106,6 +107,40 @@ type layer struct {
 // The account root user is allowed whatever its identity policies say, in its own
 // account. Anonymous and service principals are allowed only by a resource policy.
 func Evaluate(in Input, req Request) Result {
+	return newEvaluator(in).evaluate(req)
+}
+
+// evaluator decides many requests against one Input, naming its policies once.
+type evaluator struct {
+	in                   Input
+	scpNames, identNames []string
+}
+
+func newEvaluator(in Input) *evaluator {
+	return &evaluator{in: in, scpNames: policyNames("scp", len(in.SCPs)),
+		identNames: policyNames("identity", len(in.Identity))}
+}
+
+// staticNames avoids formatting the names of the first policies of each kind.
+var staticNames = map[string][]string{
+	"scp": {"scp[0]", "scp[1]", "scp[2]", "scp[3]", "scp[4]", "scp[5]"},
+	"identity": {"identity[0]", "identity[1]", "identity[2]", "identity[3]", "identity[4]",
+		"identity[5]", "identity[6]", "identity[7]", "identity[8]", "identity[9]"},
+}
+
+func policyNames(kind string, n int) []string {
+	if st := staticNames[kind]; n <= len(st) {
+		return st[:n]
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s[%d]", kind, i)
+	}
+	return out
+}
+
+func (e *evaluator) evaluate(req Request) Result {
+	in := e.in
 	ctx := &evalContext{req: &req}
 	p := req.Principal
 	hasBoundary := in.PermissionsBoundary != nil
@@ -115,8 +150,7 @@ func Evaluate(in Input, req Request) Result {
 	if iamPrincipal {
 		for i, pol := range in.SCPs {
 			if pol != nil {
-				scps = append(scps, evalPolicy(pol, fmt.Sprintf("scp[%d]", i), ctx, false,
-					false))
+				scps = append(scps, evalPolicy(pol, e.scpNames[i], ctx, false, false))
 			}
 		}
 	}
@@ -127,7 +161,7 @@ func Evaluate(in Input, req Request) Result {
 	var ident layer
 	for i, pol := range in.Identity {
 		if pol != nil {
-			l := evalPolicy(pol, fmt.Sprintf("identity[%d]", i), ctx, false, false)
+			l := evalPolicy(pol, e.identNames[i], ctx, false, false)
 			ident.allow = append(ident.allow, l.allow...)
 			ident.deny = append(ident.deny, l.deny...)
 		}
@@ -154,9 +188,9 @@ func Evaluate(in Input, req Request) Result {
 
 	var missing []string
 	var deciding []StatementRef
-	for i, l := range scps {
+	for _, l := range scps {
 		if len(l.allow) == 0 {
-			missing = append(missing, fmt.Sprintf("scp[%d]", i))
+			missing = append(missing, l.name)
 		}
 		deciding = append(deciding, l.allow...)
 	}
@@ -225,7 +259,7 @@ func isRootARN(arn string) bool {
 // resource policy, statements must name the principal; hasBoundary makes a Deny with
 // NotPrincipal apply whatever it lists.
 func evalPolicy(pol *Policy, name string, ctx *evalContext, resource, hasBoundary bool) layer {
-	var l layer
+	l := layer{name: name}
 	for i := range pol.Statements {
 		st := &pol.Statements[i]
 		pm := exactMatch
