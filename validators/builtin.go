@@ -1,0 +1,11 @@
+package validators
+
+// builtins returns the definitions of every built-in validator.
+func builtins() []Definition {
+	return []Definition{
+		accountPublicAccessBlock,
+		bucketTLSOnly,
+		bucketDefaultEncryption,
+		bucketNotPublic,
+	}
+}

@@ -1,0 +1,108 @@
+package validators
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/smithy-go"
+
+	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/awsclient"
+)
+
+// S3API is the part of the S3 client that validators use.
+type S3API interface {
+	GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput,
+		...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput,
+		...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput,
+		...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
+	GetBucketAcl(context.Context, *s3.GetBucketAclInput,
+		...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+}
+
+// S3ControlAPI is the part of the S3 Control client that validators use.
+type S3ControlAPI interface {
+	GetPublicAccessBlock(context.Context, *s3control.GetPublicAccessBlockInput,
+		...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+}
+
+// KMSAPI is the part of the KMS client that validators use.
+type KMSAPI interface {
+	DescribeKey(context.Context, *kms.DescribeKeyInput,
+		...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+}
+
+// Env is what a validator grades through: the target's account and region, and AWS
+// clients that act with the target's credentials.
+type Env struct {
+	AccountID string
+	Region    string
+	S3        S3API
+	S3Control S3ControlAPI
+	KMS       KMSAPI
+}
+
+// newEnv builds the clients of an environment for the target.
+func newEnv(ctx context.Context, t proctor.Target, opts []awsclient.Option) (*Env, error) {
+	cfg, err := awsclient.Config(ctx, t, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{
+		AccountID: t.AccountID,
+		Region:    t.Region,
+		S3:        awsclient.S3(cfg),
+		S3Control: awsclient.S3Control(cfg),
+		KMS:       awsclient.KMS(cfg),
+	}, nil
+}
+
+// NewEnv returns an environment over the given clients, for running a definition's Check
+// directly (in tests, or against clients built elsewhere).
+func NewEnv(accountID, region string, s3c S3API, s3ctl S3ControlAPI, kmsc KMSAPI) *Env {
+	return &Env{AccountID: accountID, Region: region, S3: s3c, S3Control: s3ctl, KMS: kmsc}
+}
+
+// awsCode returns the AWS error code of err ("" when err is not an API error).
+func awsCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// errorf returns an ERROR finding: the grader could not tell.
+func errorf(format string, args ...any) proctor.Finding {
+	return proctor.Finding{Verdict: proctor.VerdictError, Message: fmt.Sprintf(format, args...)}
+}
+
+// awsError returns the ERROR finding for an AWS call the grader could not make. The
+// message names the call and the resource; the AWS error's code and message say why.
+func awsError(call, resource string, err error) proctor.Finding {
+	f := errorf("the grader could not %s: %v", call, err)
+	f.Evidence = []proctor.Evidence{{Resource: resource, Observed: "error: " + errSummary(err)}}
+	return f
+}
+
+// errSummary is the AWS error code, or the error text for other failures.
+func errSummary(err error) string {
+	if c := awsCode(err); c != "" {
+		return c
+	}
+	return err.Error()
+}
+
+// bucketARN returns the ARN of a bucket.
+// TODO: buckets in the aws-cn and aws-us-gov partitions get "aws" ARNs, so evidence and
+// policy evaluation there name the wrong partition; only the commercial partition is graded.
+func bucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
+
+// accountResource names an account in evidence, in the form Security Hub uses.
+func accountResource(account string) string { return "AWS::::Account:" + account }
