@@ -89,7 +89,7 @@ func TestVerifyHeaderAuth(t *testing.T) {
 			body: body, want: sigv4.Mismatch,
 			tamper: func(*http.Request) []byte { return []byte("Action=Other") }},
 		{name: "query changed", method: "GET", service: "s3", want: sigv4.Mismatch,
-			url: "http://localhost:4566/bucket?list-type=2",
+			url:    "http://localhost:4566/bucket?list-type=2",
 			tamper: func(r *http.Request) []byte { r.URL.RawQuery = "list-type=1"; return nil }},
 		{name: "header changed", method: "POST", url: "http://localhost:4566/",
 			service: "sts", body: body, want: sigv4.Mismatch,

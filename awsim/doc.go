@@ -1,0 +1,35 @@
+// Package awsim is Proctor's embedded AWS-compatible endpoint: one process serves STS, S3,
+// S3 Control and KMS over the real AWS wire protocols, so that learners drive their sandbox
+// with the unmodified aws CLI and SDKs.
+//
+// # Overview
+//
+// A [Server] holds many emulated AWS accounts, one per sandbox, created with
+// [Server.CreateAccount]. Every account has two principals: the learner's administrator role
+// and the grader's read-only role, each with its own temporary credentials. Every request is
+// SigV4-verified against the stored secret of its access key and then authorised with package
+// iampolicy: identity policies for the caller's role, bucket policies and Block Public Access
+// for S3, with aws:SecureTransport true only on the HTTPS listener. A key of one account can
+// never read or change another account's resources; bucket names are global, as in AWS.
+// Unsigned S3 requests are evaluated as the anonymous principal against the bucket policy.
+//
+// The server listens on HTTP and HTTPS. The HTTPS certificate is issued by a CA generated once
+// into the data directory and valid for localhost, *.localhost, 127.0.0.1 and ::1; clients
+// trust it through [Server.CAFile] (AWS_CA_BUNDLE). The HTTP listener also answers as a proxy,
+// for absolute-form requests and CONNECT, but only to awsim's own host names and ports, so
+// that clients which put an account id or bucket in front of the host name reach it without
+// DNS (HTTPS_PROXY). It refuses every other host: it is never an open proxy.
+//
+// # Protocols
+//
+// Requests are routed by the SigV4 credential scope's service name (s3 with a /v20180820/
+// path is S3 Control), decoded by the codec of the service's protocol family (package
+// protocol) following the operation descriptions generated from botocore's models (package
+// models), and answered with errors in each protocol's own form.
+//
+// # State
+//
+// State lives in memory and is written to DataDir as a snapshot shortly after every change
+// and on [Server.Close], by writing a new file and renaming it over the old one, so a crash
+// leaves either the previous or the new snapshot, never a torn one. [New] loads it again.
+package awsim
