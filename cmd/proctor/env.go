@@ -63,7 +63,7 @@ func export(b *strings.Builder, name, value string) {
 	fmt.Fprintf(b, "export %s=%s\n", name, shellQuote(value))
 }
 
-// shellQuote quotes s for a POSIX shell: single quotes, with each ' written as '\''.
+// shellQuote quotes s for a POSIX shell: single quotes, with each ' written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

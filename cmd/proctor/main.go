@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -103,4 +104,18 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// defaultDataDir is $PROCTOR_DATA, else $XDG_DATA_HOME/proctor, else ~/.local/share/proctor.
+func defaultDataDir() string {
+	if d := os.Getenv("PROCTOR_DATA"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "proctor")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "proctor")
+	}
+	return "proctor-data"
 }
