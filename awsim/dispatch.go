@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -111,7 +112,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 		c.svc.codec.WriteError(w, r, perr, c.requestID)
 		return
 	}
-	out, err := c.svc.handlers[c.op.Name](c)
+	out, err := c.run()
 	if err != nil {
 		var pe *protocol.Error
 		if !errors.As(err, &pe) {
@@ -127,6 +128,17 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 		w.Header().Set(k, v)
 	}
 	c.svc.codec.WriteOutput(w, r, c.op, out, c.requestID)
+}
+
+// run calls the operation's handler, turning a panic into an internal error so that one bad
+// request cannot take the connection down without an answer.
+func (c *call) run() (out protocol.Params, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("awsim: handler %s panicked: %v", c.op.Name, p)
+		}
+	}()
+	return c.svc.handlers[c.op.Name](c)
 }
 
 // handle reads, authenticates, routes and decodes the request; on success c.svc, c.op and

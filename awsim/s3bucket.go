@@ -269,7 +269,8 @@ func deleteBucket(c *call) (protocol.Params, error) {
 }
 
 // mutateBucket runs f on the live bucket under the write lock and marks the state changed.
-func (c *call) mutateBucket(name string, f func(b *bucket)) *protocol.Error {
+// It returns an error interface, never a typed nil, so that handlers can return it directly.
+func (c *call) mutateBucket(name string, f func(b *bucket)) error {
 	c.s.mu.Lock()
 	b, ok := c.s.st.Buckets[name]
 	if !ok {
