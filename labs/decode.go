@@ -18,6 +18,8 @@ import (
 type FieldError struct {
 	Path   []any // string member names and int list indexes
 	Reason string
+	// Unknown is set when the last member of Path does not exist in the input struct.
+	Unknown bool
 }
 
 // Error returns the member's dotted path and the reason.
@@ -50,11 +52,39 @@ var (
 	bytesType  = reflect.TypeFor[[]byte]()
 )
 
+// FieldErrors are every member of one input that could not be decoded.
+type FieldErrors []*FieldError
+
+// Error returns the first problem, and how many more there are.
+func (es FieldErrors) Error() string {
+	if len(es) == 1 {
+		return es[0].Error()
+	}
+	return fmt.Sprintf("%v (and %d more problems)", es[0], len(es)-1)
+}
+
 // decodeInput sets the SDK input struct that dst points to from x, a YAML-decoded value:
 // member names as in the API, scalars of the member's kind, lists, maps, blobs as strings,
-// and JSON documents (such as policies) given as YAML maps, which become JSON text.
+// and JSON documents (such as policies) given as YAML maps, which become JSON text. It
+// returns FieldErrors naming every member at fault.
 func decodeInput(dst reflect.Value, x any) error {
-	return decode(dst.Elem(), x, nil)
+	var errs FieldErrors
+	collect(&errs, decode(dst.Elem(), x, nil))
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// collect appends the field errors of err to errs.
+func collect(errs *FieldErrors, err error) {
+	switch e := err.(type) {
+	case nil:
+	case FieldErrors:
+		*errs = append(*errs, e...)
+	case *FieldError:
+		*errs = append(*errs, e)
+	}
 }
 
 func decode(v reflect.Value, x any, path []any) error {
@@ -131,28 +161,26 @@ func decode(v reflect.Value, x any, path []any) error {
 			return fail("want a list, got %s", describe(x))
 		}
 		s := reflect.MakeSlice(t, len(list), len(list))
+		var errs FieldErrors
 		for i, e := range list {
-			if err := decode(s.Index(i), e, append(path, i)); err != nil {
-				return err
-			}
+			collect(&errs, decode(s.Index(i), e, append(path, i)))
 		}
 		v.Set(s)
-		return nil
+		return nilIfEmpty(errs)
 	case reflect.Map:
 		m, ok := x.(map[string]any)
 		if !ok || t.Key().Kind() != reflect.String {
 			return fail("want a map, got %s", describe(x))
 		}
 		out := reflect.MakeMapWithSize(t, len(m))
+		var errs FieldErrors
 		for _, k := range sortedKeys(m) {
 			e := reflect.New(t.Elem()).Elem()
-			if err := decode(e, m[k], append(path, k)); err != nil {
-				return err
-			}
+			collect(&errs, decode(e, m[k], append(path, k)))
 			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), e)
 		}
 		v.Set(out)
-		return nil
+		return nilIfEmpty(errs)
 	case reflect.Struct:
 		return decodeStruct(v, x, path, fail)
 	}
@@ -165,18 +193,27 @@ func decodeStruct(v reflect.Value, x any, path []any,
 	if !ok {
 		return fail("want a map of %s members, got %s", v.Type().Name(), describe(x))
 	}
+	var errs FieldErrors
 	for _, k := range sortedKeys(m) {
 		f, ok := v.Type().FieldByName(k)
 		if !ok || !f.IsExported() {
 			p := append(path, k)
-			return &FieldError{Path: append([]any(nil), p...),
-				Reason: unknownMember(v.Type(), k)}
+			errs = append(errs, &FieldError{Path: append([]any(nil), p...),
+				Reason: unknownMember(v.Type(), k), Unknown: true})
+			continue
 		}
-		if err := decode(v.FieldByIndex(f.Index), m[k], append(path, k)); err != nil {
-			return err
-		}
+		collect(&errs, decode(v.FieldByIndex(f.Index), m[k], append(path, k)))
 	}
-	return nil
+	return nilIfEmpty(errs)
+}
+
+// nilIfEmpty returns errs as an error, or nil when there are none (a nil FieldErrors in an
+// error interface would not be nil).
+func nilIfEmpty(errs FieldErrors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
 }
 
 // unknownMember explains that t has no member k, suggesting a member of another case.
@@ -218,7 +255,7 @@ func decodeString(v reflect.Value, x any, fail func(string, ...any) error) error
 		return fail("want a string, got %s", describe(x))
 	}
 	if allowed := enumValues(t); allowed != nil && !strings.Contains(s, "{{") &&
-		!contains(allowed, s) {
+		!containsString(allowed, s) {
 		return fail("%q is not a %s (one of: %s)", s, t.Name(), strings.Join(allowed, ", "))
 	}
 	v.SetString(s)
@@ -244,7 +281,7 @@ func enumValues(t reflect.Type) []string {
 	return vals
 }
 
-func contains(list []string, s string) bool {
+func containsString(list []string, s string) bool {
 	for _, e := range list {
 		if e == s {
 			return true

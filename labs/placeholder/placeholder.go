@@ -58,6 +58,21 @@ func Fill(s string, v Values) (string, error) {
 	return out, nil
 }
 
+// Names returns the names of the placeholders in s, in order, each once.
+func Names(s string) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(s, -1) {
+		seen := false
+		for _, n := range out {
+			seen = seen || n == m[1]
+		}
+		if !seen {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
 // FillValue returns a copy of x (a value decoded from YAML: maps, lists and scalars) with
 // the placeholders of every string, map keys excluded, filled.
 func FillValue(x any, v Values) (any, error) {
@@ -113,8 +128,12 @@ func Problems(s string, known map[string]bool) []string {
 		}
 	}
 	if rest := re.ReplaceAllString(s, ""); strings.Contains(rest, "{{") {
-		i := strings.Index(rest, "{{")
-		frag := rest[i:min(len(rest), i+20)]
+		frag := rest[strings.Index(rest, "{{"):]
+		if end := strings.Index(frag, "}}"); end >= 0 && end < 60 {
+			frag = frag[:end+2]
+		} else if len(frag) > 20 {
+			frag = frag[:20]
+		}
 		out = append(out, fmt.Sprintf("malformed placeholder %q: write {{.Name}}", frag))
 	}
 	return out
