@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxEventDepth is the deepest nesting of arrays and objects an event may have; it is the limit
@@ -17,9 +18,11 @@ var errNotObject = errors.New("event is not a JSON object")
 // eventParser reads an event's JSON, validating all of it but keeping only the members on
 // paths the pattern names.
 type eventParser struct {
-	data  []byte
-	pos   int
-	depth int
+	arena
+	data    []byte
+	pos     int
+	depth   int
+	pending []pendingMember // members of the objects being read, innermost last
 }
 
 type syntaxError struct {
@@ -56,7 +59,7 @@ func readEvent(data []byte, root *unode) (*vnode, error) {
 		return nil, errNotObject
 	}
 	if n == nil {
-		n = &vnode{kind: vObject}
+		n = p.newObject(root)
 	}
 	return n, nil
 }
@@ -98,18 +101,21 @@ func (p *eventParser) value(u *unode) (*vnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &vnode{kind: vLeaf, leaf: leaf{kind: kindString, text: s}}, nil
+		n := p.newNode(vLeaf)
+		n.leaf = leaf{kind: kindString, text: s}
+		return n, nil
 	default:
 		start := p.pos
 		kind, err := p.scalar()
 		if err != nil || !u.field {
 			return nil, err
 		}
-		v := &vnode{kind: vLeaf, leaf: leaf{kind: kind}}
+		n := p.newNode(vLeaf)
+		n.leaf.kind = kind
 		if kind == kindNumber {
-			v.leaf.text = string(p.data[start:p.pos])
+			n.leaf.text = view(p.data[start:p.pos])
 		}
-		return v, nil
+		return n, nil
 	}
 }
 
@@ -122,7 +128,7 @@ func (p *eventParser) enter() error {
 }
 
 type pendingMember struct {
-	key   string
+	key   []byte
 	value *vnode
 }
 
@@ -131,7 +137,7 @@ func (p *eventParser) object(u *unode) (*vnode, error) {
 		return nil, err
 	}
 	p.pos++ // '{'
-	var members []pendingMember
+	first := len(p.pending)
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -174,7 +180,7 @@ func (p *eventParser) object(u *unode) (*vnode, error) {
 			if err != nil {
 				return nil, err
 			}
-			members = setMember(members, string(key), child)
+			p.setMember(first, key, child)
 		}
 		p.ws()
 		if p.pos >= len(p.data) {
@@ -193,28 +199,30 @@ func (p *eventParser) object(u *unode) (*vnode, error) {
 	p.depth--
 
 	var obj *vnode
-	for _, m := range members {
+	for _, m := range p.pending[first:] {
 		if m.value == nil {
 			continue
 		}
 		if obj == nil {
-			obj = &vnode{kind: vObject}
+			obj = p.newObject(u)
 		}
-		placeMember(obj, u, m.key, m.value)
+		placeMember(&p.arena, obj, u, m.key, m.value)
 	}
+	p.pending = p.pending[:first]
 	return obj, nil
 }
 
-// setMember records a member, replacing an earlier member of the same name: the last of
-// duplicate names wins, as when encoding/json decodes the event.
-func setMember(members []pendingMember, key string, v *vnode) []pendingMember {
-	for i := range members {
-		if members[i].key == key {
-			members[i].value = v
-			return members
+// setMember records a member of the object whose members start at first, replacing an earlier
+// member of the same name: the last of duplicate names wins, as when encoding/json decodes
+// the event.
+func (p *eventParser) setMember(first int, key []byte, v *vnode) {
+	for i := first; i < len(p.pending); i++ {
+		if string(p.pending[i].key) == string(key) {
+			p.pending[i].value = v
+			return
 		}
 	}
-	return append(members, pendingMember{key: key, value: v})
+	p.pending = append(p.pending, pendingMember{key: key, value: v})
 }
 
 func (p *eventParser) array(u *unode) (*vnode, error) {
@@ -237,7 +245,7 @@ func (p *eventParser) array(u *unode) (*vnode, error) {
 		}
 		if child != nil {
 			if arr == nil {
-				arr = &vnode{kind: vArray}
+				arr = p.newNode(vArray)
 			}
 			arr.elems = append(arr.elems, child)
 		}
@@ -354,6 +362,10 @@ func (p *eventParser) str() ([]byte, error) {
 	start := p.pos
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
+		if !stringSpecial[c] {
+			p.pos++
+			continue
+		}
 		switch {
 		case c == '"':
 			raw := p.data[start:p.pos]
@@ -389,6 +401,20 @@ func (p *eventParser) str() ([]byte, error) {
 	return nil, p.fail("unexpected end of JSON input")
 }
 
+// stringSpecial marks the bytes that end or escape a string, or may not appear in one.
+var stringSpecial = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// view returns b as a string without copying it. The view of an event lives only as long as
+// the Match call that reads it, and the event bytes are not changed meanwhile, so the string
+// never outlives or observes a change to the bytes it shares.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 func hasEscapeOrHighBytes(raw []byte) bool {
 	for _, c := range raw {
 		if c == '\\' || c >= utf8.RuneSelf {
@@ -402,7 +428,7 @@ func hasEscapeOrHighBytes(raw []byte) bool {
 // at offset start. Escapes and invalid UTF-8 are decoded exactly as encoding/json decodes them.
 func (p *eventParser) decodeString(raw []byte, start int) (string, error) {
 	if !hasEscapeOrHighBytes(raw) {
-		return string(raw), nil
+		return view(raw), nil
 	}
 	var s string
 	if err := json.Unmarshal(p.data[start:start+len(raw)+2], &s); err != nil {

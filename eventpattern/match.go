@@ -33,9 +33,10 @@ func (p *Pattern) MatchValue(event any) bool {
 			return false
 		}
 	}
-	view := viewOfObject(obj, p.root)
+	a := &arena{}
+	view := a.viewOfObject(obj, p.root)
 	if view == nil {
-		view = &vnode{kind: vObject}
+		view = a.newObject(p.root)
 	}
 	return p.matchView(view)
 }
@@ -128,42 +129,42 @@ func Test(pattern, event []byte) (bool, error) {
 var RequiredEventFields = []string{"id", "account", "source", "time", "region", "detail-type"}
 
 // viewOfObject builds the view of a decoded event object (see MatchValue).
-func viewOfObject(obj map[string]any, u *unode) *vnode {
+func (a *arena) viewOfObject(obj map[string]any, u *unode) *vnode {
 	if len(u.kids) == 0 {
 		return nil
 	}
 	var out *vnode
 	for k, v := range obj {
-		target := walkKey(u, []byte(k))
+		target := walkKey(u, k)
 		if target == nil {
 			continue
 		}
-		child := viewOf(v, target)
+		child := a.viewOf(v, target)
 		if child == nil {
 			continue
 		}
 		if out == nil {
-			out = &vnode{kind: vObject}
+			out = a.newObject(u)
 		}
-		placeMember(out, u, k, child)
+		placeMember(a, out, u, k, child)
 	}
 	return out
 }
 
-func viewOf(v any, u *unode) *vnode {
+func (a *arena) viewOf(v any, u *unode) *vnode {
 	switch x := v.(type) {
 	case map[string]any:
-		return viewOfObject(x, u)
+		return a.viewOfObject(x, u)
 	case map[string]string:
 		m := make(map[string]any, len(x))
 		for k, s := range x {
 			m[k] = s
 		}
-		return viewOfObject(m, u)
+		return a.viewOfObject(m, u)
 	case []any:
-		return viewOfArray(len(x), func(i int) any { return x[i] }, u)
+		return a.viewOfArray(len(x), func(i int) any { return x[i] }, u)
 	case []string:
-		return viewOfArray(len(x), func(i int) any { return x[i] }, u)
+		return a.viewOfArray(len(x), func(i int) any { return x[i] }, u)
 	}
 	if !u.field {
 		return nil
@@ -172,15 +173,17 @@ func viewOf(v any, u *unode) *vnode {
 	if !ok {
 		return nil
 	}
-	return &vnode{kind: vLeaf, leaf: l}
+	n := a.newNode(vLeaf)
+	n.leaf = l
+	return n
 }
 
-func viewOfArray(n int, at func(int) any, u *unode) *vnode {
+func (a *arena) viewOfArray(n int, at func(int) any, u *unode) *vnode {
 	var arr *vnode
 	for i := 0; i < n; i++ {
-		if child := viewOf(at(i), u); child != nil {
+		if child := a.viewOf(at(i), u); child != nil {
 			if arr == nil {
-				arr = &vnode{kind: vArray}
+				arr = a.newNode(vArray)
 			}
 			arr.elems = append(arr.elems, child)
 		}

@@ -8,6 +8,7 @@ import "strings"
 type unode struct {
 	kids  map[string]*unode
 	field bool // some branch has a field at this path
+	idx   int  // position among its parent's children, the slot it has in event objects
 }
 
 func (u *unode) kid(seg string) *unode {
@@ -41,7 +42,7 @@ func build(source string, branches []*branchFields) *Pattern {
 					if u.kids == nil {
 						u.kids = map[string]*unode{}
 					}
-					next = &unode{}
+					next = &unode{idx: len(u.kids)}
 					u.kids[seg] = next
 				}
 				u = next

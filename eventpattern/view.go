@@ -1,11 +1,12 @@
 package eventpattern
 
 // vnode is the part of an event that a pattern can look at: objects hold only the members on
-// a path the pattern names, with dotted member names split into nested objects.
+// a path the pattern names, with dotted member names split into nested objects. An object at
+// trie node u has one slot per child of u, indexed by the child's idx.
 type vnode struct {
 	kind  vkind
 	leaf  leaf
-	kids  []vkid
+	slots []*vnode
 	elems []*vnode
 }
 
@@ -17,37 +18,57 @@ const (
 	vArray
 )
 
-type vkid struct {
-	u *unode
-	n *vnode
+// arena hands out the nodes of one event's view in chunks, so that reading an event costs a
+// few allocations rather than one per value.
+type arena struct {
+	nodes []vnode
+	slots []*vnode
 }
 
-func (n *vnode) kid(u *unode) *vnode {
-	for i := range n.kids {
-		if n.kids[i].u == u {
-			return n.kids[i].n
-		}
+func (a *arena) newNode(kind vkind) *vnode {
+	if len(a.nodes) == cap(a.nodes) {
+		a.nodes = make([]vnode, 0, 32)
 	}
-	return nil
+	a.nodes = append(a.nodes, vnode{kind: kind})
+	return &a.nodes[len(a.nodes)-1]
 }
+
+func (a *arena) newObject(u *unode) *vnode {
+	n := a.newNode(vObject)
+	k := len(u.kids)
+	if cap(a.slots)-len(a.slots) < k {
+		a.slots = make([]*vnode, 0, max(64, k))
+	}
+	l := len(a.slots)
+	a.slots = a.slots[:l+k]
+	n.slots = a.slots[l : l+k : l+k]
+	return n
+}
+
+func (n *vnode) kid(u *unode) *vnode { return n.slots[u.idx] }
 
 // insert adds child under u, merging it with what is already there. Two objects merge member
 // by member; anything else at the same path (which only dotted member names such as "a.b"
 // beside "a": {"b": ...} can produce) is pooled into one array of alternatives.
 func (n *vnode) insert(u *unode, child *vnode) {
-	for i := range n.kids {
-		if n.kids[i].u == u {
-			n.kids[i].n = merge(n.kids[i].n, child)
-			return
-		}
+	if old := n.slots[u.idx]; old != nil {
+		n.slots[u.idx] = merge(old, child)
+		return
 	}
-	n.kids = append(n.kids, vkid{u: u, n: child})
+	n.slots[u.idx] = child
 }
 
 func merge(a, b *vnode) *vnode {
 	if a.kind == vObject && b.kind == vObject {
-		for _, k := range b.kids {
-			a.insert(k.u, k.n)
+		for i, k := range b.slots {
+			if k == nil {
+				continue
+			}
+			if a.slots[i] != nil {
+				a.slots[i] = merge(a.slots[i], k)
+			} else {
+				a.slots[i] = k
+			}
 		}
 		return a
 	}
@@ -67,26 +88,32 @@ func merge(a, b *vnode) *vnode {
 
 // placeMember puts the value of an object member named key (already known to lie on a pattern
 // path below u) into obj, splitting the name at dots into nested objects.
-func placeMember(obj *vnode, u *unode, key string, value *vnode) {
-	var chain []*unode
+func placeMember[S ~string | ~[]byte](a *arena, obj *vnode, u *unode, key S, value *vnode) {
+	if !containsDot(key) {
+		obj.insert(u.kids[string(key)], value)
+		return
+	}
+	chain := []*unode{u}
 	start := 0
 	for i := 0; i <= len(key); i++ {
 		if i == len(key) || key[i] == '.' {
-			u = u.kid(key[start:i])
+			u = u.kids[string(key[start:i])]
 			chain = append(chain, u)
 			start = i + 1
 		}
 	}
 	sub := value
-	for j := len(chain) - 1; j >= 1; j-- {
-		sub = &vnode{kind: vObject, kids: []vkid{{u: chain[j], n: sub}}}
+	for j := len(chain) - 1; j >= 2; j-- {
+		o := a.newObject(chain[j-1])
+		o.slots[chain[j].idx] = sub
+		sub = o
 	}
-	obj.insert(chain[0], sub)
+	obj.insert(chain[1], sub)
 }
 
 // walkKey follows a member name, split at dots, down the trie from u, and returns nil when the
 // pattern names no path through it.
-func walkKey(u *unode, key []byte) *unode {
+func walkKey[S ~string | ~[]byte](u *unode, key S) *unode {
 	start := 0
 	for i := 0; i <= len(key); i++ {
 		if i == len(key) || key[i] == '.' {
@@ -101,4 +128,13 @@ func walkKey(u *unode, key []byte) *unode {
 		}
 	}
 	return u
+}
+
+func containsDot[S ~string | ~[]byte](key S) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] == '.' {
+			return true
+		}
+	}
+	return false
 }
