@@ -117,8 +117,13 @@ func publicGrants(pol *iampolicy.Policy, bucket, account string) string {
 // publicACLGrants lists the bucket ACL's grants to everyone or to every AWS user.
 func publicACLGrants(ctx context.Context, env *Env, bucket string) ([]string, error) {
 	out, err := env.S3.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(bucket)})
-	if awsCode(err) == "NoSuchBucket" {
+	switch awsCode(err) {
+	case "NoSuchBucket":
 		return nil, errNoBucket
+	case "NotImplemented", "MethodNotAllowed":
+		// An endpoint without ACLs (the embedded one) cannot hold a public ACL either: there
+		// is no call that would have set one.
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
