@@ -97,8 +97,9 @@ type layer struct {
 //  1. an explicit Deny in any policy decides ExplicitDeny;
 //  2. every service control policy must allow the request;
 //  3. within the principal's own account, a resource policy that names the principal
-//     (or its IAM user or role session) allows on its own; one that names the role of a
-//     role session still needs the permissions boundary and session policy to allow;
+//     allows on its own; one that names the role of a role session still needs the
+//     permissions boundary and the session policy to allow, and one that names every
+//     principal ("*") still needs the session policy to allow;
 //  4. otherwise the identity policies must allow, and the permissions boundary and the
 //     session policy, where present, must allow too;
 //  5. across accounts (ResourceAccount differs from the principal's), the resource
@@ -209,13 +210,18 @@ func (e *evaluator) evaluate(req Request) Result {
 	isRoot := isRootARN(p.ARN)
 
 	// Within one account a resource policy that names the principal grants on its own.
+	// A grant to the role of a role session (or to the IAM user of a federated session)
+	// is still limited by the permissions boundary; only a grant that names the session
+	// itself escapes the session policy.
 	if sameAccount && res.principal >= roleMatch {
-		filtered := res.principal == roleMatch
-		if !filtered || ((!hasBoundary || len(pb.allow) > 0) &&
-			(in.Session == nil || len(sess.allow) > 0)) {
+		boundaryOK := !hasBoundary || len(pb.allow) > 0 || res.principal >= wildcardMatch
+		sessionOK := in.Session == nil || len(sess.allow) > 0 || res.principal == exactMatch
+		if boundaryOK && sessionOK {
 			deciding = append(deciding, res.allow...)
-			if filtered {
+			if res.principal < wildcardMatch {
 				deciding = append(deciding, pb.allow...)
+			}
+			if res.principal < exactMatch {
 				deciding = append(deciding, sess.allow...)
 			}
 			return Result{Decision: Allowed, Deciding: deciding}
@@ -292,7 +298,11 @@ func (st *Statement) principalMatch(p Principal, hasBoundary bool) principalMatc
 	if !st.NotPrincipal {
 		return st.Principal.match(p)
 	}
-	if st.Effect == Deny && hasBoundary {
+	if st.Effect == Allow {
+		// AWS documents NotPrincipal with Allow as not supported: it grants nothing.
+		return noMatch
+	}
+	if hasBoundary {
 		return exactMatch
 	}
 	if st.Principal.match(p) != noMatch {
@@ -318,6 +328,10 @@ func (st *Statement) matchesAction(action string) bool {
 	return hit != st.NotAction
 }
 
+// matchesResource decides the Resource or NotResource element. A pattern whose policy
+// variable the request lacks matches nothing. In NotResource such a pattern makes the
+// statement not apply at all when the pattern's partition, service, region, account and
+// resource type match the resource, since what it excludes is then unknown.
 func (st *Statement) matchesResource(ctx *evalContext) bool {
 	if st.Resources == nil {
 		return true
@@ -325,7 +339,13 @@ func (st *Statement) matchesResource(ctx *evalContext) bool {
 	hit := false
 	for i := range st.resources {
 		r, ok := st.resources[i].resolve(ctx)
-		if ok && matchARN(r, ctx.req.Resource) {
+		if !ok {
+			if st.NotResource && matchARNHead(st.resources[i].widened(), ctx.req.Resource) {
+				return false
+			}
+			continue
+		}
+		if matchARN(r, ctx.req.Resource) {
 			hit = true
 			break
 		}

@@ -160,6 +160,12 @@ func TestEvaluateAccounts(t *testing.T) {
 			Input{Resource: grant(sess), PermissionsBoundary: boundary}, rolePrincipal, Allowed},
 		{"session policy limits a grant to the role ARN",
 			Input{Resource: grant(role), Session: sessionPolicy}, rolePrincipal, ImplicitDeny},
+		{"session policy does not limit a grant to the session ARN",
+			Input{Resource: grant(sess), Session: sessionPolicy}, rolePrincipal, Allowed},
+		{"session policy limits a grant to every principal",
+			Input{Resource: grant("*"), Session: sessionPolicy}, rolePrincipal, ImplicitDeny},
+		{"boundary does not limit a grant to every principal",
+			Input{Resource: grant("*"), PermissionsBoundary: boundary}, rolePrincipal, Allowed},
 		{"boundary limits identity allows",
 			Input{Identity: []*Policy{allowAll}, PermissionsBoundary: boundary}, rolePrincipal,
 			ImplicitDeny},
@@ -232,5 +238,47 @@ func TestNotPrincipal(t *testing.T) {
 				t.Errorf("Evaluate() = %v, want %v", got.Decision, tt.want)
 			}
 		})
+	}
+}
+
+func TestUnresolvedVariableInNotResource(t *testing.T) {
+	p := MustParse(`{"Version": "2012-10-17", "Statement": {"Effect": "Deny",
+	  "Action": "s3:*", "NotResource": "arn:aws:s3:::b/${aws:username}/*"}}`)
+	allow := MustParse(`{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}`)
+	in := Input{Identity: []*Policy{allow, p}}
+	tests := []struct {
+		name string
+		ctx  map[string][]string
+		res  string
+		want Decision
+	}{
+		{"own prefix is not denied", kv("aws:username", "alice"), "arn:aws:s3:::b/alice/x",
+			Allowed},
+		{"other prefix is denied", kv("aws:username", "alice"), "arn:aws:s3:::b/bob/x",
+			ExplicitDeny},
+		{"no user name: the statement does not apply", nil, "arn:aws:s3:::b/bob/x", Allowed},
+		{"no user name, same service: the statement does not apply", nil, "arn:aws:s3:::c/x",
+			Allowed},
+		{"no user name, another service: denied", nil, "arn:aws:sqs:us-east-1:1:q",
+			ExplicitDeny},
+	}
+	for _, tt := range tests {
+		got := Evaluate(in, Request{Principal: rolePrincipal, Action: "s3:GetObject",
+			Resource: tt.res, Context: tt.ctx})
+		if got.Decision != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got.Decision, tt.want)
+		}
+	}
+}
+
+func TestAllowWithNotPrincipalGrantsNothing(t *testing.T) {
+	// AWS: "NotPrincipal must be used with Deny; Allow with NotPrincipal is not
+	// supported" (reference_policies_elements_notprincipal.html).
+	pol := MustParse(`{"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "999999999999"},
+	  "Action": "s3:GetObject", "Resource": "*"}}`)
+	got := Evaluate(Input{Resource: pol}, Request{Principal: rolePrincipal,
+		Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"})
+	if got.Decision != ImplicitDeny {
+		t.Errorf("Allow with NotPrincipal = %v, want IMPLICIT_DENY", got.Decision)
 	}
 }

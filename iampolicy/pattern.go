@@ -142,6 +142,32 @@ func (p *pattern) resolve(ctx *evalContext) (resolved, bool) {
 	return resolved{text: b.String(), lit: lit}, true
 }
 
+// widened returns the pattern with every variable replaced by a '*' wildcard: what the
+// pattern could match whatever the variables' values.
+func (p *pattern) widened() resolved {
+	if p.parts == nil {
+		return resolved{text: p.raw}
+	}
+	var b strings.Builder
+	var lit []bool
+	for _, part := range p.parts {
+		switch {
+		case part.variable == "":
+			b.WriteString(part.lit)
+			for range len(part.lit) {
+				lit = append(lit, false)
+			}
+		case part.variable == "\x00":
+			b.WriteString(part.lit)
+			lit = append(lit, true)
+		default:
+			b.WriteByte('*')
+			lit = append(lit, false)
+		}
+	}
+	return resolved{text: b.String(), lit: lit}
+}
+
 // glob reports whether s matches pattern p, where '*' matches any run of characters and
 // '?' matches exactly one, except at the positions lit marks as literal. With fold set,
 // ASCII letters compare case-insensitively.
@@ -213,9 +239,17 @@ func matchAction(p, action string) bool {
 // matchARN reports whether the resource pattern r matches the ARN, segment by segment: the
 // partition, service, region and account are each matched on their own, and the resource
 // part (everything after the fifth colon) as one string, so that a '*' there may cross
-// ':' and '/'. A pattern with fewer than six segments that holds a wildcard is padded
+// ':' and '/'. In the resource part, the resource type before the first '/' or ':' is
+// compared literally, as AWS documents that it cannot hold a wildcard (S3 bucket and
+// object ARNs have no resource type). A pattern with fewer than six segments that holds a wildcard is padded
 // with '*' segments; one without a wildcard matches only an identical string.
-func matchARN(r resolved, arn string) bool {
+func matchARN(r resolved, arn string) bool { return matchARNParts(r, arn, false) }
+
+// matchARNHead reports whether the pattern matches the ARN's partition, service, region,
+// account and resource type, ignoring the rest of the resource part.
+func matchARNHead(r resolved, arn string) bool { return matchARNParts(r, arn, true) }
+
+func matchARNParts(r resolved, arn string, headOnly bool) bool {
 	if r.text == "*" && r.lit == nil {
 		return true
 	}
@@ -233,14 +267,31 @@ func matchARN(r resolved, arn string) bool {
 		}
 	}
 	if na < 6 {
-		return glob(r.text, r.lit, arn, false)
+		return !headOnly && glob(r.text, r.lit, arn, false)
 	}
 	for i := range 6 {
 		var mask []bool
 		if r.lit != nil && poff[i] >= 0 {
 			mask = r.lit[poff[i] : poff[i]+len(pseg[i])]
 		}
-		if !glob(pseg[i], mask, aseg[i], false) {
+		p, a := pseg[i], aseg[i]
+		if i == 5 && !(pseg[2] == "s3" && pseg[3] == "" && pseg[4] == "") {
+			// The resource type (the text up to the first '/' or ':') takes no
+			// wildcard: arn:aws:iam::123456789012:*/bob matches nothing.
+			if j := strings.IndexAny(p, "/:"); j >= 0 {
+				if !strings.HasPrefix(a, p[:j+1]) {
+					return false
+				}
+				p, a = p[j+1:], a[j+1:]
+				if mask != nil {
+					mask = mask[j+1:]
+				}
+			}
+		}
+		if i == 5 && headOnly {
+			return true
+		}
+		if !glob(p, mask, a, false) {
 			return false
 		}
 	}

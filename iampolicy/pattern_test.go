@@ -50,6 +50,12 @@ func TestMatchARN(t *testing.T) {
 		{"arn:aws:s3:::b?", "arn:aws:s3:::b", false},
 		{"arn:aws:s3:::é?", "arn:aws:s3:::éé", true},
 		{"arn:aws:iam::1:user/Bob", "arn:aws:iam::1:user/bob", false},
+		{"arn:aws:iam::1:u*", "arn:aws:iam::1:user/bob", true},
+		{"arn:aws:iam::1:u*/bob", "arn:aws:iam::1:user/bob", false},
+		{"arn:aws:dynamodb:*:*:?able/Users", "arn:aws:dynamodb:us-east-1:1:table/Users", false},
+		{"arn:aws:dynamodb:*:*:table/?sers", "arn:aws:dynamodb:us-east-1:1:table/Users", true},
+		{"arn:aws:secretsmanager:*:*:?ecret:db", "arn:aws:secretsmanager:r:1:secret:db", false},
+		{"arn:aws:sqs:*:1:*", "arn:aws:sqs:us-east-1:1:queue", true},
 	}
 	for _, tt := range tests {
 		if got := matchARN(resolved{text: tt.pattern}, tt.arn); got != tt.want {

@@ -16,19 +16,24 @@ const (
 	roleMatch
 	// userMatch: the element names the IAM user of a federated-user session.
 	userMatch
-	// exactMatch: the element names the principal itself, or is "*".
+	// wildcardMatch: the element is "*" (or {"AWS": "*"}).
+	wildcardMatch
+	// exactMatch: the element names the principal itself.
 	exactMatch
 )
 
 // match returns the strongest way the set names the principal.
 func (ps *PrincipalSet) match(p Principal) principalMatch {
-	if ps.Any {
-		return exactMatch
-	}
 	if p.Anonymous() {
+		if ps.Any {
+			return wildcardMatch
+		}
 		return noMatch
 	}
 	best := noMatch
+	if ps.Any {
+		best = wildcardMatch
+	}
 	for _, s := range ps.Service {
 		if p.Service != "" && s == p.Service {
 			return exactMatch

@@ -43,33 +43,31 @@ type Request struct {
 
 // evalContext resolves condition keys and policy variables for one request.
 type evalContext struct {
-	req  *Request
-	keys map[string][]string // lower-cased names, built on first use
+	req *Request
 }
 
-// lookup returns the values of a condition key given in lower case.
+// lookup returns the values of a condition key given in lower case: from the request's
+// context, compared case-insensitively, or else derived from the principal.
 func (c *evalContext) lookup(lower string) ([]string, bool) {
-	if c.keys == nil {
-		c.build()
-	}
-	v, ok := c.keys[lower]
-	return v, ok
-}
-
-func (c *evalContext) build() {
-	c.keys = make(map[string][]string, len(c.req.Context)+3)
 	for k, v := range c.req.Context {
-		c.keys[strings.ToLower(k)] = v
-	}
-	p := c.req.Principal
-	add := func(k, v string) {
-		if _, ok := c.keys[k]; !ok && v != "" {
-			c.keys[k] = []string{v}
+		if len(k) == len(lower) && strings.EqualFold(k, lower) {
+			return v, true
 		}
 	}
-	add("aws:principalarn", principalARNKey(p.ARN))
-	add("aws:principalaccount", p.Account)
-	add("aws:principalservicename", p.Service)
+	p := c.req.Principal
+	var v string
+	switch lower {
+	case "aws:principalarn":
+		v = principalARNKey(p.ARN)
+	case "aws:principalaccount":
+		v = p.Account
+	case "aws:principalservicename":
+		v = p.Service
+	}
+	if v == "" {
+		return nil, false
+	}
+	return []string{v}, true
 }
 
 // principalARNKey returns the value AWS gives aws:PrincipalArn: the role's ARN for a role
