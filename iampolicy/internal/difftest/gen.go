@@ -31,8 +31,8 @@ const (
 
 type principal struct {
 	arn, account, username, userid string
-	session                         bool
-	tags                            map[string]string
+	session                        bool
+	tags                           map[string]string
 }
 
 var principals = []principal{
