@@ -65,7 +65,8 @@ func (es FieldErrors) Error() string {
 
 // decodeInput sets the SDK input struct that dst points to from x, a YAML-decoded value:
 // member names as in the API, scalars of the member's kind, lists, maps, blobs as strings,
-// and JSON documents (such as policies) given as YAML maps, which become JSON text. It
+// and JSON documents (policies, event patterns) given as YAML maps, which become JSON text.
+// It
 // returns FieldErrors naming every member at fault.
 func decodeInput(dst reflect.Value, x any) error {
 	var errs FieldErrors
@@ -133,7 +134,7 @@ func decode(v reflect.Value, x any, path []any) error {
 		v.Set(p)
 		return nil
 	case reflect.String:
-		return decodeString(v, x, fail)
+		return decodeString(v, x, path, fail)
 	case reflect.Bool:
 		b, ok := x.(bool)
 		if !ok {
@@ -232,14 +233,35 @@ func unknownMember(t reflect.Type, k string) string {
 		strings.Join(names, ", "))
 }
 
-// decodeString sets a string or an SDK enum. A map or a list given for a plain string
-// member is encoded as JSON, which is how policy documents are written in labs.
-func decodeString(v reflect.Value, x any, fail func(string, ...any) error) error {
+// documentSuffixes end the names of members (and of map keys) that hold JSON documents:
+// Policy, PolicyDocument, AssumeRolePolicyDocument, EventPattern, AttributeValue, ...
+var documentSuffixes = []string{"Policy", "Document", "Pattern", "AttributeValue",
+	"Definition"}
+
+// isDocument reports whether the member at path holds a JSON document.
+func isDocument(path []any) bool {
+	for i := len(path) - 1; i >= 0; i-- {
+		if name, ok := path[i].(string); ok {
+			for _, s := range documentSuffixes {
+				if strings.HasSuffix(name, s) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// decodeString sets a string or an SDK enum. A map or a list given for a string member
+// that holds a JSON document (see documentSuffixes) is encoded as JSON, which is how
+// policy documents are written in labs.
+func decodeString(v reflect.Value, x any, path []any, fail func(string, ...any) error) error {
 	t := v.Type()
 	switch x.(type) {
 	case map[string]any, []any:
-		if t.Kind() != reflect.String || t.PkgPath() != "" {
-			return fail("want a %s string, got %s", t.Name(), describe(x))
+		if t.Kind() != reflect.String || t.PkgPath() != "" || !isDocument(path) {
+			return fail("want a string, got %s", describe(x))
 		}
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
