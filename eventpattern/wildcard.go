@@ -15,7 +15,7 @@ const maxWildcardComplexity = 10
 
 // maxComplexityStates bounds the work of measuring complexity; a pattern set that needs more
 // distinct match states than this is reported as too complex.
-const maxComplexityStates = 20000
+const maxComplexityStates = 5000
 
 const tooComplex = "Rule is too complex - try using fewer wildcard characters or fewer repeating " +
 	"character sequences after a wildcard character"
@@ -112,7 +112,6 @@ func wildcardComplexity(ws []wildcard) int {
 		return n
 	}
 	root := newNode(false)
-	alphabet := map[int]bool{}
 	for _, w := range ws {
 		cur := root
 		for _, t := range w.tokens() {
@@ -122,7 +121,6 @@ func wildcardComplexity(ws []wildcard) int {
 				}
 				cur = cur.star
 			} else {
-				alphabet[t] = true
 				if cur.lit[t] == nil {
 					cur.lit[t] = newNode(false)
 				}
@@ -131,57 +129,62 @@ func wildcardComplexity(ws []wildcard) int {
 			cur.patterns++
 		}
 	}
-	symbols := make([]int, 0, len(alphabet)+1)
-	for c := range alphabet {
-		symbols = append(symbols, c)
-	}
-	sort.Ints(symbols)
-	symbols = append(symbols, 256) // any byte no pattern names
 
-	closure := func(set []*complexityNode) []*complexityNode {
-		seen := map[int]bool{}
-		out := set[:0:0]
-		var add func(n *complexityNode)
-		add = func(n *complexityNode) {
-			if seen[n.id] {
-				return
-			}
-			seen[n.id] = true
-			out = append(out, n)
-			if n.star != nil {
-				add(n.star)
+	// A set of states is kept as its sorted ids; a state reached by a literal brings along the
+	// wildcard state that follows it, which may match nothing.
+	closure := func(ids []int) []int {
+		out := ids[:0:0]
+		for _, id := range ids {
+			for n := nodes[id]; n != nil; n = n.star {
+				out = append(out, n.id)
 			}
 		}
-		for _, n := range set {
-			add(n)
+		sort.Ints(out)
+		uniq := out[:0]
+		for i, id := range out {
+			if i == 0 || id != out[i-1] {
+				uniq = append(uniq, id)
+			}
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-		return out
+		return uniq
 	}
-	key := func(set []*complexityNode) string {
-		var b strings.Builder
-		for _, n := range set {
-			b.WriteString(strconv.Itoa(n.id))
-			b.WriteByte(',')
+	key := func(ids []int) string {
+		b := make([]byte, 0, 3*len(ids))
+		for _, id := range ids {
+			b = append(b, byte(id), byte(id>>8), byte(id>>16))
 		}
-		return b.String()
+		return string(b)
 	}
 
-	start := closure([]*complexityNode{root})
+	start := closure([]int{root.id})
 	seen := map[string]bool{key(start): true}
-	queue := [][]*complexityNode{start}
+	queue := [][]int{start}
 	worst := 0
 	for len(queue) > 0 {
 		set := queue[0]
 		queue = queue[1:]
-		for _, c := range symbols {
-			var next []*complexityNode
-			for _, n := range set {
+
+		// Only bytes that some state of the set matches literally lead anywhere new; every
+		// other byte leads to the set's wildcard states alone (symbol -1 below).
+		symbols := []int{-1}
+		for _, id := range set {
+			for c := range nodes[id].lit {
+				symbols = append(symbols, c)
+			}
+		}
+		sort.Ints(symbols)
+		for i, c := range symbols {
+			if i > 0 && c == symbols[i-1] {
+				continue
+			}
+			var next []int
+			for _, id := range set {
+				n := nodes[id]
 				if n.isStar {
-					next = append(next, n)
+					next = append(next, id)
 				}
 				if m := n.lit[c]; m != nil {
-					next = append(next, m)
+					next = append(next, m.id)
 				}
 			}
 			if len(next) == 0 {
@@ -189,8 +192,8 @@ func wildcardComplexity(ws []wildcard) int {
 			}
 			next = closure(next)
 			size := 0
-			for _, n := range next {
-				size += n.patterns
+			for _, id := range next {
+				size += nodes[id].patterns
 			}
 			if size > worst {
 				worst = size
