@@ -130,6 +130,7 @@ func (s *Service) WatchAttempt(ctx context.Context, caller proctor.Caller, name 
 	if err != nil {
 		return err
 	}
+	reread := false
 	for {
 		s.mu.Lock()
 		r := s.runs[name]
@@ -140,8 +141,24 @@ func (s *Service) WatchAttempt(ctx context.Context, caller proctor.Caller, name 
 		if a.State != proctor.AttemptGrading {
 			return replay(a, fn)
 		}
-		// GRADING in the store but not running here: another server grades it, or this
-		// one is about to take it up again. Poll until that changes.
+		// GRADING in the store but not running here: the run may have just finished (its
+		// end is in the store), another server grades it, or this one is about to take it
+		// up again. Read the store again at once, then poll until that changes.
+		if !reread {
+			reread = true
+			if a, err = s.store.Attempt(ctx, name); err != nil {
+				return err
+			}
+			continue
+		}
+		s.mu.Lock()
+		closed := s.closed
+		s.mu.Unlock()
+		if closed {
+			return proctor.Errorf(proctor.EUnavailable,
+				"the server is shutting down before attempt %s was graded", name).
+				WithReason("GRADING_INTERRUPTED")
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

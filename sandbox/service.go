@@ -200,7 +200,8 @@ func (s *Service) CreateSandbox(ctx context.Context, caller proctor.Caller, labI
 
 	sb, done, err := s.reserve(ctx, caller, lab, requestID)
 	if err != nil {
-		if proctor.ErrorCodeOf(err) == proctor.EConflict && requestID != "" {
+		if (err == errRequestSeen || proctor.ErrorCodeOf(err) == proctor.EConflict) &&
+			requestID != "" {
 			// A concurrent request with the same id won the race: answer as it does.
 			if sb, err, found := s.replay(ctx, caller, labID, requestID); found {
 				return sb, err
@@ -311,6 +312,17 @@ func (s *Service) reserve(ctx context.Context, caller proctor.Caller, lab *proct
 	unlock := s.owners.lock(caller.Subject)
 	defer unlock()
 
+	if requestID != "" {
+		// A concurrent request with the same id may have stored its sandbox since replay
+		// looked; it must be answered as that one, not counted against the quota.
+		_, err := s.store.SandboxByRequestID(ctx, caller.Subject, requestID)
+		if err == nil {
+			return nil, nil, errRequestSeen
+		}
+		if proctor.ErrorCodeOf(err) != proctor.ENotFound {
+			return nil, nil, err
+		}
+	}
 	if s.maxLive > 0 {
 		live, err := s.inStates(ctx, caller.Subject, proctor.LiveSandboxStates, s.maxLive)
 		if err != nil {
@@ -351,6 +363,9 @@ func (s *Service) reserve(ctx context.Context, caller proctor.Caller, lab *proct
 	}
 	return sb, done, nil
 }
+
+// errRequestSeen tells CreateSandbox that the request id has a sandbox already.
+var errRequestSeen = errors.New("sandbox: request id already used")
 
 // newID returns a fresh sandbox id: "sb-" and 16 hexadecimal digits.
 func newID() (string, error) {

@@ -193,7 +193,8 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestConcurrentIdempotentCreate(t *testing.T) {
-	e := newEnv(t, nil)
+	// A quota of one: the repeats must be answered with the first sandbox, not refused.
+	e := newEnv(t, func(c *sandbox.Config) { c.MaxPerLearner = 1 })
 	const n = 8
 	var wg sync.WaitGroup
 	got := make([]string, n)

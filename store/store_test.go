@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -344,6 +345,17 @@ func TestSurvivesReopen(t *testing.T) {
 	}
 	if diff := cmp.Diff(at, gotAttempt); diff != "" {
 		t.Errorf("attempt after reopen (-want +got):\n%s", diff)
+	}
+}
+
+func TestFileIsPrivate(t *testing.T) {
+	_, path := open(t)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("database file mode = %v, want 0600: it holds credentials", mode)
 	}
 }
 
