@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/labs/placeholder"
 )
 
 // Lookup finds a validator by the name a check gives. The validators package's registry
@@ -199,7 +200,7 @@ func runCheck(ctx context.Context, c *proctor.Check, target proctor.Target,
 	case proctor.VerdictPass:
 		r.Verdict, r.Points = proctor.VerdictPass, float64(c.Points)
 	case proctor.VerdictFail:
-		r.Verdict, r.Hint = proctor.VerdictFail, c.Hint
+		r.Verdict, r.Hint = proctor.VerdictFail, sandboxText(c.Hint, target)
 		if c.Partial {
 			r.Points = roundPoints(clamp01(f.Fraction) * float64(c.Points))
 		}
@@ -209,6 +210,16 @@ func runCheck(ctx context.Context, c *proctor.Check, target proctor.Target,
 		return fail("the validator %s returned an unknown verdict %q", c.Validator, f.Verdict)
 	}
 	return r
+}
+
+// sandboxText fills a check's text with the sandbox's values ({{.AccountID}}, ...), so that
+// a hint names the learner's own resources. Text that cannot be filled is returned as it is.
+func sandboxText(s string, target proctor.Target) string {
+	filled, err := placeholder.Fill(s, placeholder.ForTarget(target))
+	if err != nil {
+		return s
+	}
+	return filled
 }
 
 // errPanic marks a validator that panicked.

@@ -261,3 +261,27 @@ func TestGradeCancelled(t *testing.T) {
 		t.Errorf("results after cancel = %+v, want one ERROR", out.Results)
 	}
 }
+
+// TestHintNamesTheSandboxResources checks that a failed check's hint is filled with the
+// sandbox's own values, so that it names the learner's resources.
+func TestHintNamesTheSandboxResources(t *testing.T) {
+	c := check("a", "fail-half", 10, false)
+	c.Hint = "put a policy on proctor-data-{{.AccountID}} in {{ .Region }}; keep {{.Unknown}}"
+	lab := &proctor.Lab{ID: "lab", PassPercent: 50, Checks: []proctor.Check{c}}
+	o := grading.Grade(context.Background(), lab, target, registry{"fail-half": fail(0.5)},
+		time.Second, nil)
+	// A hint with a placeholder the sandbox has no value for is left as the lab wrote it.
+	want := c.Hint
+	if got := o.Results[0].Hint; got != want {
+		t.Errorf("hint with an unknown placeholder = %q, want it unchanged %q", got, want)
+	}
+
+	c.Hint = "put a policy on proctor-data-{{.AccountID}} in {{ .Region }}"
+	lab.Checks = []proctor.Check{c}
+	o = grading.Grade(context.Background(), lab, target, registry{"fail-half": fail(0.5)},
+		time.Second, nil)
+	want = "put a policy on proctor-data-" + target.AccountID + " in " + target.Region
+	if got := o.Results[0].Hint; got != want {
+		t.Errorf("hint = %q, want %q", got, want)
+	}
+}
