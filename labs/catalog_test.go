@@ -64,3 +64,12 @@ func TestLoadReportsEveryFile(t *testing.T) {
 		t.Errorf("Load of an empty directory = %v, %v; want no labs, no error", c, err)
 	}
 }
+
+func mustRead(tb testing.TB, path string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
