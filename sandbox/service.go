@@ -297,6 +297,12 @@ func (s *Service) replay(ctx context.Context, caller proctor.Caller, labID,
 	done, busy := s.inflight[prev.Name]
 	s.mu.Unlock()
 	if !busy {
+		if prev.State == proctor.SandboxProvisioning {
+			// Provisioning may have ended since the read; it saves before it ends.
+			if prev, err = s.store.Sandbox(ctx, prev.Name); err != nil {
+				return nil, err, true
+			}
+		}
 		sb, err := s.outcome(prev)
 		return redact(sb, caller), err, true
 	}
