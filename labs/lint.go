@@ -106,7 +106,7 @@ func parse(reg ParamChecker, name string, data []byte) (*proctor.Lab, Problems) 
 		return nil, ps.sorted()
 	}
 	l := &linter{problems: ps, reg: reg, lab: &proctor.Lab{}}
-	l.lab_(root)
+	l.root(root)
 	if len(ps.list) > 0 {
 		return nil, ps.sorted()
 	}
@@ -202,8 +202,8 @@ func (l *linter) text(n *yaml.Node, what, s string, known map[string]bool) strin
 	return placeholder.Expand(s, l.vars)
 }
 
-// lab_ checks the root mapping.
-func (l *linter) lab_(root *yaml.Node) {
+// root checks the root mapping, the lab itself.
+func (l *linter) root(root *yaml.Node) {
 	fields, ok := l.mapping(root, "lab", labFields)
 	if !ok {
 		return
@@ -213,7 +213,7 @@ func (l *linter) lab_(root *yaml.Node) {
 
 	// vars come first: every other string may use them.
 	if f, ok := fields["vars"]; ok {
-		l.vars_(f.value)
+		l.defineVars(f.value)
 	}
 	if f, ok := fields["id"]; ok {
 		if s, ok := l.str(f.value, "id"); ok {
@@ -321,9 +321,9 @@ func (l *linter) duration(n *yaml.Node) time.Duration {
 	return d
 }
 
-// vars checks the lab's variables: names in the form of Go exported identifiers, values
+// defineVars checks the lab's variables: names in the form of Go exported identifiers, values
 // strings that use only built-in placeholders.
-func (l *linter) vars_(n *yaml.Node) {
+func (l *linter) defineVars(n *yaml.Node) {
 	fields, ok := l.mapping(n, "vars", nil)
 	if !ok {
 		return
