@@ -24,10 +24,10 @@
 // A step is one AWS API call, named by its SDK client and operation, with the input in the
 // API's own member names:
 //
-//	- service: kms                  # s3, s3control, kms or sts
-//	  action: CreateKey             # a method of the aws-sdk-go-v2 client
-//	  input: {Description: lab key}
-//	  save: {KeyArn: KeyMetadata.Arn}   # output members, for later steps' placeholders
+//   - service: kms                  # s3, s3control, kms or sts
+//     action: CreateKey             # a method of the aws-sdk-go-v2 client
+//     input: {Description: lab key}
+//     save: {KeyArn: KeyMetadata.Arn}   # output members, for later steps' placeholders
 //
 // Inputs are decoded into the SDK's input struct by reflection, so a new operation needs
 // no code: strings, numbers, bools, enums (checked against the SDK's values), nested
@@ -37,15 +37,15 @@
 //
 // A check names a validator of package validators and its parameters:
 //
-//	- id: bucket-tls-only
-//	  title: The bucket policy denies every request without TLS
-//	  validator: s3.bucket_tls_only
-//	  params: {bucket: "{{.BucketName}}"}
-//	  points: 25                    # 1..1000
-//	  partial: true                 # the validator's fraction earns partial credit
-//	  hint: Add a Deny statement ...
-//	  hint_cost: 5                  # 0..points
-//	  controls: [CIS 2.1.1, S3.5]   # CIS and Security Hub ids shown beside the check
+//   - id: bucket-tls-only
+//     title: The bucket policy denies every request without TLS
+//     validator: s3.bucket_tls_only
+//     params: {bucket: "{{.BucketName}}"}
+//     points: 25                    # 1..1000
+//     partial: true                 # the validator's fraction earns partial credit
+//     hint: Add a Deny statement ...
+//     hint_cost: 5                  # 0..points
+//     controls: [CIS 2.1.1, S3.5]   # CIS and Security Hub ids shown beside the check
 //
 // # Placeholders
 //
