@@ -245,10 +245,12 @@ func (c *RestXML) Decode(op *models.Operation, r *http.Request, path string,
 		}
 	}
 	if msg := (validator{c.svc}).structure(op.Input.Shape, in, ""); msg != "" {
-		if strings.HasPrefix(msg, "missing required parameter") && sh.Payload != "" &&
-			strings.HasSuffix(msg, " "+sh.Payload) {
+		// A problem inside the XML payload is S3's MalformedXML; one in the URI, query or
+		// headers is InvalidArgument.
+		if sh.Payload != "" && (strings.HasSuffix(msg, " "+sh.Payload) ||
+			strings.Contains(msg, " "+sh.Payload+".") || strings.Contains(msg, " "+sh.Payload+"[")) {
 			return nil, Errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided "+
-				"was not well-formed or did not validate against our published schema")
+				"was not well-formed or did not validate against our published schema: %s", msg)
 		}
 		return nil, Errorf(http.StatusBadRequest, "InvalidArgument", "%s", msg)
 	}
