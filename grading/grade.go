@@ -200,6 +200,8 @@ func runCheck(ctx context.Context, c *proctor.Check, target proctor.Target,
 	case proctor.VerdictPass:
 		r.Verdict, r.Points = proctor.VerdictPass, float64(c.Points)
 	case proctor.VerdictFail:
+		// TODO: the hint comes with every FAIL and its HintCost is never deducted, since
+		// learners cannot yet ask for a hint; a lab's hint costs have no effect on scores.
 		r.Verdict, r.Hint = proctor.VerdictFail, sandboxText(c.Hint, target)
 		if c.Partial {
 			r.Points = roundPoints(clamp01(f.Fraction) * float64(c.Points))

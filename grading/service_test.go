@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/grading"
 )
 
 // gatedLab is a lab of three checks whose validators each wait for their own gate, so
@@ -382,6 +383,35 @@ func TestRestart(t *testing.T) {
 	if err != nil || failed.State != proctor.AttemptFailed ||
 		!strings.Contains(failed.Message, "DELETED") {
 		t.Errorf("attempt of the deleted sandbox = %+v, %v; want FAILED saying why", failed, err)
+	}
+}
+
+// plainAttempts hides the store's optional AttemptStateQuerier.
+type plainAttempts struct{ proctor.AttemptStore }
+
+func TestRecoverWithoutStateQueries(t *testing.T) {
+	e := newEnv(t, simpleLab, simpleValidators)
+	ctx := context.Background()
+	sb := e.sandbox(t, "sb-1", "alice", "simple")
+	left := &proctor.Attempt{Name: sb.Name + "/attempts/at-left", Sandbox: sb.Name,
+		Owner: "alice", LabID: "simple", State: proctor.AttemptGrading, CreateTime: now}
+	if err := e.db.CreateAttempt(ctx, left); err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.cfg
+	cfg.Store = plainAttempts{e.db}
+	svc, err := grading.NewService(cfg)
+	if err != nil {
+		t.Fatalf("NewService: %v", err)
+	}
+	defer svc.Close()
+	var final *proctor.Attempt
+	err = svc.WatchAttempt(ctx, alice, left.Name, func(ev proctor.AttemptEvent) error {
+		final = ev.Attempt
+		return nil
+	})
+	if err != nil || final.State != proctor.AttemptGraded || final.Score != 15 {
+		t.Errorf("recovered attempt = %+v, %v; want GRADED 15", final, err)
 	}
 }
 
