@@ -33,9 +33,10 @@ func WithRetryMaxAttempts(n int) Option {
 //
 // For an emulated endpoint it uses the HTTPS address when there is one (and the plain HTTP
 // address otherwise), trusting only the certificates of Endpoint.CABundle (the system's
-// roots when it is empty), and never an HTTP proxy from the environment. For a real account (an empty
-// Endpoint) it leaves endpoints and transport to the SDK. It reads no environment variable
-// and no shared configuration file, so a developer's AWS profile cannot leak into a sandbox.
+// roots when it is empty), and never an HTTP proxy from the environment. For a real
+// account (an empty Endpoint) it leaves endpoints and transport to the SDK. It reads no
+// environment variable and no shared configuration file, so a developer's AWS profile
+// cannot leak into a sandbox.
 //
 // Config fails when the region or the access key is missing, when the endpoint is not an
 // absolute http or https URL, or when the CA bundle cannot be read or holds no certificate.

@@ -52,8 +52,8 @@
 // Strings may hold {{.AccountID}} and {{.Region}}, filled per sandbox, the names of vars,
 // and in steps the names earlier steps of the same list saved. Vars are inlined when the
 // file is parsed, so a parsed [proctor.Lab] holds only the sandbox's placeholders and the
-// saved names, which the Fill function of package placeholder fills. Bucket names are global across sandboxes:
-// a CreateBucket step must put {{.AccountID}} in the name.
+// saved names, which the Fill function of package placeholder fills. Bucket names are
+// global across sandboxes: a CreateBucket step must put {{.AccountID}} in the name.
 //
 // # Linting
 //

@@ -100,7 +100,8 @@ func TestLint(t *testing.T) {
 			[]string{"f.yaml:23:1: a lab file holds one YAML document; this is a second one"}},
 		{"alias", strings.Replace(minimal, "      AccountId: \"{{.AccountID}}\"",
 			"      AccountId: &a \"{{.AccountID}}\"\n      ExpectedBucketOwner: *a", 1),
-			[]string{"f.yaml:21:28: solution[0].input.ExpectedBucketOwner: YAML aliases are not supported in " +
+			[]string{"f.yaml:21:28: solution[0].input.ExpectedBucketOwner: YAML aliases " +
+				"are not supported in " +
 				"labs; write the value out"}},
 		{"hint cost without points", strings.Replace(minimal, "    points: 10\n",
 			"    points: 10\n    hint_cost: 11\n", 1),

@@ -96,7 +96,8 @@ func checkDefaultEncryption(ctx context.Context, env *Env, p Params) proctor.Fin
 }
 
 // defaultRule returns the first rule of a configuration that sets default encryption.
-func defaultRule(c *s3types.ServerSideEncryptionConfiguration) *s3types.ServerSideEncryptionByDefault {
+func defaultRule(
+	c *s3types.ServerSideEncryptionConfiguration) *s3types.ServerSideEncryptionByDefault {
 	if c == nil {
 		return nil
 	}
