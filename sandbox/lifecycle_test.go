@@ -1,0 +1,215 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/sandbox"
+)
+
+func TestDelete(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	sb := e.create(t, alice, "s3-lab", "")
+	got, err := e.svc.DeleteSandbox(ctx, alice, sb.Name)
+	if err != nil || got.State != proctor.SandboxDeleted {
+		t.Fatalf("DeleteSandbox = %+v, %v; want DELETED", got, err)
+	}
+	if e.prov.lent(sb.AccountID) {
+		t.Errorf("account %s not released", sb.AccountID)
+	}
+	again, err := e.svc.DeleteSandbox(ctx, alice, sb.Name)
+	if err != nil || again.State != proctor.SandboxDeleted {
+		t.Errorf("second DeleteSandbox = %+v, %v; want DELETED", again, err)
+	}
+	if st := e.stored(t, sb.Name).State; st != proctor.SandboxDeleted {
+		t.Errorf("stored state = %s, want DELETED", st)
+	}
+}
+
+func TestCleanupRetryAndQuarantine(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	sb := e.create(t, alice, "s3-lab", "")
+
+	e.prov.failRelease = 1
+	got, err := e.svc.DeleteSandbox(ctx, alice, sb.Name)
+	if err != nil || got.State != proctor.SandboxCleaning {
+		t.Fatalf("DeleteSandbox with a failing release = %+v, %v; want CLEANING", got, err)
+	}
+	if err := e.svc.Reap(ctx); err != nil {
+		t.Fatalf("Reap: %v", err)
+	}
+	if st := e.stored(t, sb.Name).State; st != proctor.SandboxDeleted {
+		t.Errorf("after the reaper retried: %s, want DELETED", st)
+	}
+
+	other := e.create(t, alice, "s3-lab", "")
+	e.prov.failRelease = sandbox.MaxCleanupFailures
+	if _, err := e.svc.DeleteSandbox(ctx, alice, other.Name); err != nil {
+		t.Fatalf("DeleteSandbox: %v", err)
+	}
+	for i := 1; i < sandbox.MaxCleanupFailures; i++ {
+		if st := e.stored(t, other.Name).State; st != proctor.SandboxCleaning {
+			t.Fatalf("after %d failed releases: %s, want CLEANING", i, st)
+		}
+		if err := e.svc.Reap(ctx); err != nil {
+			t.Fatalf("Reap: %v", err)
+		}
+	}
+	if st := e.stored(t, other.Name).State; st != proctor.SandboxQuarantined {
+		t.Errorf("after %d failed releases: %s, want QUARANTINED", sandbox.MaxCleanupFailures, st)
+	}
+	if _, err := e.svc.DeleteSandbox(ctx, alice, other.Name); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Errorf("deleting a quarantined sandbox: %v, want EFailedPrecondition", err)
+	}
+}
+
+func TestReaperExpires(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	early := e.create(t, alice, "s3-lab", "")
+	e.clock.Add(30 * time.Minute)
+	late := e.create(t, bob, "s3-lab", "")
+
+	e.clock.Add(30*time.Minute - time.Nanosecond)
+	if err := e.svc.Reap(ctx); err != nil {
+		t.Fatalf("Reap: %v", err)
+	}
+	if st := e.stored(t, early.Name).State; st != proctor.SandboxReady {
+		t.Errorf("before its TTL: %s, want READY", st)
+	}
+
+	e.clock.Add(time.Nanosecond)
+	if err := e.svc.Reap(ctx); err != nil {
+		t.Fatalf("Reap: %v", err)
+	}
+	if st := e.stored(t, early.Name).State; st != proctor.SandboxExpired {
+		t.Errorf("at its TTL: %s, want EXPIRED", st)
+	}
+	if e.prov.lent(early.AccountID) {
+		t.Errorf("expired sandbox's account still lent")
+	}
+	if st := e.stored(t, late.Name).State; st != proctor.SandboxReady {
+		t.Errorf("younger sandbox: %s, want READY", st)
+	}
+}
+
+func TestReaperSurvivesRestart(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	sb := e.create(t, alice, "s3-lab", "")
+	e.stop(t)
+
+	// A sandbox that a server left mid-provisioning, with an account already lent.
+	acct, err := e.prov.Provision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db2 := mustOpen(t, e.path)
+	abandoned := &proctor.Sandbox{Name: "sandboxes/sb-abandoned", Owner: "bob", LabID: "s3-lab",
+		Backend: "fake", State: proctor.SandboxProvisioning, AccountID: acct.ID,
+		CreateTime: e.clock.Now(), ExpireTime: e.clock.Now().Add(time.Hour)}
+	if err := db2.CreateSandbox(ctx, abandoned); err != nil {
+		t.Fatal(err)
+	}
+	db2.Close()
+
+	// The server comes back after the first sandbox's TTL; its reaper's first pass, run
+	// at start, finds both.
+	e.clock.Add(2 * time.Hour)
+	e.start(t, func(c *sandbox.Config) { c.ReapInterval = time.Hour })
+	waitFor(t, func() bool {
+		return e.stored(t, sb.Name).State == proctor.SandboxExpired &&
+			e.stored(t, abandoned.Name).State == proctor.SandboxFailed
+	})
+	if e.prov.lent(sb.AccountID) || e.prov.lent(acct.ID) {
+		t.Errorf("accounts still lent after the reaper's pass")
+	}
+}
+
+func TestDisconnectedClient(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := e.svc.CreateSandbox(ctx, alice, "slow-lab", "req")
+		errc <- err
+	}()
+	<-e.steps.started
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("CreateSandbox after cancel: %v, want context.Canceled", err)
+	}
+	// Provisioning goes on; the retry waits for it and gets the sandbox.
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		close(e.steps.release)
+	}()
+	sb := e.create(t, alice, "slow-lab", "req")
+	if sb.State != proctor.SandboxReady {
+		t.Errorf("retry got %s, want READY", sb.State)
+	}
+	if p, _ := e.prov.counts(); p != 1 {
+		t.Errorf("accounts provisioned = %d, want 1", p)
+	}
+}
+
+func TestCloseDuringProvisioning(t *testing.T) {
+	e := newEnv(t, nil)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := e.svc.CreateSandbox(context.Background(), alice, "slow-lab", "")
+		errc <- err
+	}()
+	<-e.steps.started
+	if err := e.svc.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := <-errc; codeOf(err) != proctor.EFailedPrecondition {
+		t.Errorf("CreateSandbox during Close: %v, want EFailedPrecondition", err)
+	}
+	if _, out := e.prov.counts(); out != 0 {
+		t.Errorf("%d accounts still lent after Close", out)
+	}
+	if _, err := e.svc.CreateSandbox(context.Background(), alice, "s3-lab", ""); codeOf(err) !=
+		proctor.EUnavailable {
+		t.Errorf("CreateSandbox after Close: %v, want EUnavailable", err)
+	}
+}
+
+func TestDeleteWhileProvisioning(t *testing.T) {
+	e := newEnv(t, nil)
+	go e.svc.CreateSandbox(context.Background(), alice, "slow-lab", "")
+	<-e.steps.started
+	list, _, err := e.svc.Sandboxes(context.Background(), alice, proctor.Page{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Sandboxes = %v, %v", names(list), err)
+	}
+	if _, err := e.svc.DeleteSandbox(context.Background(), alice, list[0].Name); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Errorf("DeleteSandbox while provisioning: %v, want EFailedPrecondition", err)
+	}
+	// The reaper leaves a sandbox this service is provisioning alone.
+	if err := e.svc.Reap(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	close(e.steps.release)
+	waitFor(t, func() bool { return e.stored(t, list[0].Name).State == proctor.SandboxReady })
+}
+
+// waitFor polls cond until it holds, failing the test after a few seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
