@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ParseError reports the first problem found in a policy document: where it is, as a
@@ -55,6 +56,38 @@ func newParseError(doc []byte, offset int, path, reason string) *ParseError {
 type parser struct {
 	src  []byte
 	vars bool // the document's Version makes ${...} a policy variable
+	// literalVars records where a ${...} appears in a document whose Version makes it
+	// literal text, for Check to report.
+	literalVars []position
+
+	lastOffset, lastLine, lastCol int
+}
+
+// position is where an element of a policy starts, kept for the problems Check reports.
+type position struct {
+	line, col int
+	path      string
+}
+
+// pos converts an offset to a line and column. Offsets mostly grow as the parser walks
+// the document, so it counts on from the previous offset rather than from the start.
+func (p *parser) pos(offset int, path string) position {
+	if offset < p.lastOffset || p.lastLine == 0 {
+		p.lastOffset, p.lastLine, p.lastCol = 0, 1, 1
+	}
+	line, col := p.lastLine, p.lastCol
+	for i := p.lastOffset; i < offset && i < len(p.src); {
+		if p.src[i] == '\n' {
+			line, col = line+1, 1
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRune(p.src[i:])
+		i += size
+		col++
+	}
+	p.lastOffset, p.lastLine, p.lastCol = offset, line, col
+	return position{line: line, col: col, path: path}
 }
 
 func (p *parser) errAt(n *node, path, format string, args ...any) *ParseError {
@@ -100,6 +133,7 @@ func (p *parser) policy(root *node) (*Policy, *ParseError) {
 		return nil, p.errAt(root, "", "missing the Statement element")
 	}
 	p.vars = pol.Version == Version2012
+	pol.size = nonSpace(p.src)
 
 	v := stmts.value
 	switch v.kind {
@@ -133,7 +167,22 @@ func (p *parser) policy(root *node) (*Policy, *ParseError) {
 		return nil, p.errAt(v, "Statement", "must be an object or an array of objects, not %s",
 			v.kind)
 	}
+	pol.literalVars = p.literalVars
 	return pol, nil
+}
+
+// nonSpace counts the characters of a document that are not white space, the way AWS
+// measures policy size.
+func nonSpace(src []byte) int {
+	n := 0
+	for _, c := range string(src) {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // suggest returns a hint naming the valid element that differs from name only in case.
@@ -154,9 +203,11 @@ func (p *parser) statement(n *node, path string) (Statement, *ParseError) {
 	if n.kind != kindObject {
 		return st, p.errAt(n, path, "a statement must be an object, not %s", n.kind)
 	}
+	st.pos = p.pos(n.offset, path)
 	var seenAction, seenResource, seenPrincipal string
 	for _, m := range n.keys {
 		ep := path + "." + m.name
+		st.elements = append(st.elements, p.pos(m.offset, ep))
 		switch m.name {
 		case "Sid":
 			if m.value.kind != kindString {
@@ -208,6 +259,7 @@ func (p *parser) statement(n *node, path string) (Statement, *ParseError) {
 					return st, p.errAt(itemNode(m.value, i), itemPath(m.value, ep, i), "%s",
 						reason)
 				}
+				p.noteLiteralVar(r, itemNode(m.value, i), itemPath(m.value, ep, i))
 			}
 			st.Resources, st.NotResource = vals, m.name == "NotResource"
 		case "Principal", "NotPrincipal":
@@ -240,6 +292,14 @@ func (p *parser) statement(n *node, path string) (Statement, *ParseError) {
 	}
 	st.compile(p.vars)
 	return st, nil
+}
+
+// noteLiteralVar records a value that looks like it uses a policy variable in a document
+// whose Version makes it literal text.
+func (p *parser) noteLiteralVar(v string, n *node, path string) {
+	if !p.vars && strings.Contains(v, "${") {
+		p.literalVars = append(p.literalVars, p.pos(n.offset, path))
+	}
 }
 
 // compile prepares the statement's patterns for matching.
@@ -438,6 +498,7 @@ func (p *parser) conditions(n *node, path string) ([]Condition, *ParseError) {
 					return nil, p.errAt(itemNode(km.value, i), itemPath(km.value, keyPath, i),
 						"%s", reason)
 				}
+				p.noteLiteralVar(v, itemNode(km.value, i), itemPath(km.value, keyPath, i))
 			}
 			c.precompute(p.vars)
 			out = append(out, c)

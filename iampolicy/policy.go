@@ -35,6 +35,9 @@ type Policy struct {
 	// Statements are the document's statements in order; a single statement object is
 	// stored as a one-element slice.
 	Statements []Statement
+
+	size        int        // characters other than white space
+	literalVars []position // ${...} that the Version makes literal
 }
 
 // Statement is one statement of a policy.
@@ -66,6 +69,8 @@ type Statement struct {
 
 	actions   []pattern
 	resources []pattern
+	pos       position   // where the statement starts
+	elements  []position // where each element's key starts
 }
 
 // PrincipalSet is the value of a Principal or NotPrincipal element. Any is set for the
