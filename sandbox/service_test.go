@@ -1,8 +1,10 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -314,5 +316,53 @@ func TestNoAccount(t *testing.T) {
 	list, _, _ := e.svc.Sandboxes(context.Background(), alice, proctor.Page{})
 	if len(list) != 1 || list[0].State != proctor.SandboxFailed {
 		t.Errorf("sandboxes = %+v, want one FAILED", list)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestLogsHoldNoSecrets runs creation, a failed setup, deletion and a failed release with a
+// debug logger, and checks that no credential secret reaches the log.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(c *sandbox.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
+			Level: slog.LevelDebug}))
+	})
+	ctx := context.Background()
+	sb := e.create(t, alice, "s3-lab", "")
+	if _, err := e.svc.CreateSandbox(ctx, alice, "broken-lab", ""); err == nil {
+		t.Fatal("broken lab created")
+	}
+	e.prov.failRelease = 1
+	if _, err := e.svc.DeleteSandbox(ctx, alice, sb.Name); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Reap(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if logs.String() == "" {
+		t.Fatal("nothing was logged")
+	}
+	for _, secret := range []string{"learner-secret", "grader-secret"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds the secret %q:\n%s", secret, logs.String())
+		}
 	}
 }
