@@ -213,3 +213,60 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestExtend(t *testing.T) {
+	// A TTL of an hour and a longest lifetime of three.
+	e := newEnv(t, func(c *sandbox.Config) { c.MaxLifetime = 3 * time.Hour })
+	ctx := context.Background()
+	sb := e.create(t, alice, "s3-lab", "")
+	created := e.clock.Now()
+
+	got, err := e.svc.ExtendSandbox(ctx, alice, sb.Name, 30*time.Minute)
+	if err != nil {
+		t.Fatalf("ExtendSandbox: %v", err)
+	}
+	if want := created.Add(90 * time.Minute); !got.ExpireTime.Equal(want) {
+		t.Errorf("expire time = %v, want %v", got.ExpireTime, want)
+	}
+	if got.Learner.SecretAccessKey == "" || got.Grader != (proctor.Credentials{}) {
+		t.Errorf("extended sandbox not redacted for its owner: %+v", got)
+	}
+	got, err = e.svc.ExtendSandbox(ctx, alice, sb.Name, 5*time.Hour)
+	if err != nil {
+		t.Fatalf("ExtendSandbox: %v", err)
+	}
+	if want := created.Add(3 * time.Hour); !got.ExpireTime.Equal(want) {
+		t.Errorf("expire time = %v, want the cap %v", got.ExpireTime, want)
+	}
+	if stored := e.stored(t, sb.Name); !stored.ExpireTime.Equal(got.ExpireTime) {
+		t.Errorf("stored expire time = %v, want %v", stored.ExpireTime, got.ExpireTime)
+	}
+
+	tests := []struct {
+		name   string
+		caller proctor.Caller
+		by     time.Duration
+		want   proctor.ErrorCode
+	}{
+		{"at the cap", alice, time.Minute, proctor.EFailedPrecondition},
+		{"zero", alice, 0, proctor.EInvalid},
+		{"another learner", bob, time.Minute, proctor.ENotFound},
+		{"instructor", instructor, time.Minute, proctor.EPermission},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.ExtendSandbox(ctx, tt.caller, sb.Name, tt.by)
+			if got := codeOf(err); got != tt.want {
+				t.Errorf("error code = %q (%v), want %q", got, err, tt.want)
+			}
+		})
+	}
+
+	// An expired sandbox cannot be extended.
+	other := e.create(t, bob, "s3-lab", "")
+	e.clock.Add(time.Hour)
+	if _, err := e.svc.ExtendSandbox(ctx, bob, other.Name, time.Minute); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Errorf("extending an expired sandbox: %v, want EFailedPrecondition", err)
+	}
+}

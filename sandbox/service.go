@@ -11,10 +11,11 @@
 // a client that disconnects does not leave a half-made sandbox: a retry with the same
 // request id finds the result.
 //
-// DeleteSandbox and the reaper (for sandboxes past their expiry time) move a sandbox to
-// CLEANING, release its account and mark it DELETED or EXPIRED. A release that fails leaves
-// the sandbox CLEANING; the reaper retries it, and after MaxCleanupFailures failures in a row
-// the sandbox is QUARANTINED for an operator. The reaper works from the store, so sandboxes
+// ExtendSandbox pushes a READY sandbox's expiry back, up to Config.MaxLifetime after its
+// creation. DeleteSandbox and the reaper (for sandboxes past their expiry time) move a
+// sandbox to CLEANING, release its account and mark it DELETED or EXPIRED. A release that
+// fails leaves the sandbox CLEANING; the reaper retries it, and after MaxCleanupFailures
+// failures in a row the sandbox is QUARANTINED for an operator. The reaper works from the store, so sandboxes
 // that expired while the server was down are reaped when it starts, and a sandbox left
 // PROVISIONING by a server that died is marked FAILED and its account released.
 //
@@ -42,6 +43,7 @@ const (
 	DefaultMaxPerLearner = 3
 	DefaultReapInterval  = 30 * time.Second
 	DefaultSetupTimeout  = 2 * time.Minute
+	DefaultMaxLifetime   = 8 * time.Hour
 	// MaxCleanupFailures is the number of failed releases in a row after which a sandbox is
 	// QUARANTINED.
 	MaxCleanupFailures = 5
@@ -66,6 +68,9 @@ type Config struct {
 	// SetupTimeout bounds provisioning and the lab's setup together; 0 means
 	// DefaultSetupTimeout.
 	SetupTimeout time.Duration
+	// MaxLifetime bounds how long after its creation ExtendSandbox may push a sandbox's
+	// expiry; 0 means DefaultMaxLifetime, and it is never less than TTL.
+	MaxLifetime time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Logger receives operator logs; nil discards them.
@@ -82,6 +87,7 @@ type Service struct {
 	ttl      time.Duration
 	maxLive  int
 	setupFor time.Duration
+	maxLife  time.Duration
 	now      func() time.Time
 	log      *slog.Logger
 
@@ -128,6 +134,10 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	if s.setupFor <= 0 {
 		s.setupFor = DefaultSetupTimeout
+	}
+	s.maxLife = max(cfg.MaxLifetime, s.ttl)
+	if cfg.MaxLifetime == 0 {
+		s.maxLife = max(DefaultMaxLifetime, s.ttl)
 	}
 	if s.now == nil {
 		s.now = time.Now
