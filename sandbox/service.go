@@ -15,9 +15,10 @@
 // creation. DeleteSandbox and the reaper (for sandboxes past their expiry time) move a
 // sandbox to CLEANING, release its account and mark it DELETED or EXPIRED. A release that
 // fails leaves the sandbox CLEANING; the reaper retries it, and after MaxCleanupFailures
-// failures in a row the sandbox is QUARANTINED for an operator. The reaper works from the store, so sandboxes
-// that expired while the server was down are reaped when it starts, and a sandbox left
-// PROVISIONING by a server that died is marked FAILED and its account released.
+// failures in a row the sandbox is QUARANTINED for an operator. The reaper works from the
+// store, so sandboxes that expired while the server was down are reaped when it starts, and
+// a sandbox left PROVISIONING by a server that died is marked FAILED and its account
+// released.
 //
 // # Authorization
 //
