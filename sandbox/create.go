@@ -31,7 +31,7 @@ func (s *Service) CreateSandbox(ctx context.Context, caller proctor.Caller, labI
 		return nil, err
 	}
 	if requestID != "" {
-		if sb, err, found := s.replay(ctx, caller, labID, requestID); found {
+		if sb, found, err := s.replay(ctx, caller, labID, requestID); found {
 			return sb, err
 		}
 	}
@@ -49,7 +49,7 @@ func (s *Service) CreateSandbox(ctx context.Context, caller proctor.Caller, labI
 		if (err == errRequestSeen || proctor.ErrorCodeOf(err) == proctor.EConflict) &&
 			requestID != "" {
 			// A concurrent request with the same id won the race: answer as it does.
-			if sb, err, found := s.replay(ctx, caller, labID, requestID); found {
+			if sb, found, err := s.replay(ctx, caller, labID, requestID); found {
 				return sb, err
 			}
 		}
@@ -126,18 +126,18 @@ func unsupported(backend string, lab *proctor.Lab, err error) error {
 // replay answers a create request whose request id the caller used before. found is false
 // when there is no such sandbox.
 func (s *Service) replay(ctx context.Context, caller proctor.Caller, labID,
-	requestID string) (sb *proctor.Sandbox, err error, found bool) {
+	requestID string) (sb *proctor.Sandbox, found bool, err error) {
 	prev, err := s.store.SandboxByRequestID(ctx, caller.Subject, requestID)
 	if proctor.ErrorCodeOf(err) == proctor.ENotFound {
-		return nil, nil, false
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, err, true
+		return nil, true, err
 	}
 	if prev.LabID != labID {
-		return nil, proctor.InvalidFields("the request id was used for another lab",
+		return nil, true, proctor.InvalidFields("the request id was used for another lab",
 			proctor.FieldViolation{Field: "request_id", Description: fmt.Sprintf(
-				"already used to create a sandbox of lab %q", prev.LabID)}), true
+				"already used to create a sandbox of lab %q", prev.LabID)})
 	}
 	s.mu.Lock()
 	done, busy := s.inflight[prev.Name]
@@ -146,14 +146,14 @@ func (s *Service) replay(ctx context.Context, caller proctor.Caller, labID,
 		if prev.State == proctor.SandboxProvisioning {
 			// Provisioning may have ended since the read; it saves before it ends.
 			if prev, err = s.store.Sandbox(ctx, prev.Name); err != nil {
-				return nil, err, true
+				return nil, true, err
 			}
 		}
 		sb, err := s.outcome(prev)
-		return redact(sb, caller), err, true
+		return redact(sb, caller), true, err
 	}
 	sb, err = s.awaitProvisioned(ctx, caller, prev.Name, done)
-	return sb, err, true
+	return sb, true, err
 }
 
 // reserve checks the owner's quota and stores a new PROVISIONING sandbox, marked in flight
