@@ -141,7 +141,8 @@ func (s *Server) rootCredentials(accountID string) (Credentials, bool) {
 	return Credentials{}, false
 }
 
-var keyAlphabet = base32.NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567").WithPadding(base32.NoPadding)
+var keyAlphabet = base32.NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567").
+	WithPadding(base32.NoPadding)
 
 // newKey makes an access key: ASIA and a session token for role sessions (temporary
 // credentials), AKIA for the root user's long-term key.

@@ -120,7 +120,8 @@ func TestDebianCLI(t *testing.T) {
 		"--body", cli.file("report.txt", "quarterly numbers"))
 	cli.ok(https, nil, "s3api", "get-object", "--bucket", bucket, "--key", "docs/report.txt",
 		filepath.Join(cli.dir, "out.txt"))
-	if got, _ := os.ReadFile(filepath.Join(cli.dir, "out.txt")); string(got) != "quarterly numbers" {
+	got, _ := os.ReadFile(filepath.Join(cli.dir, "out.txt"))
+	if string(got) != "quarterly numbers" {
 		t.Errorf("get-object wrote %q, want %q", got, "quarterly numbers")
 	}
 	out, errOut, ok := cli.run(https, "s3", "ls", "s3://"+bucket+"/docs/")
@@ -169,7 +170,9 @@ func TestDebianCLI(t *testing.T) {
 	cli.ok(https, &key, "kms", "create-key", "--description", "bucket key")
 	cli.ok(https, nil, "kms", "create-alias", "--alias-name", "alias/bucket-key",
 		"--target-key-id", key.KeyMetadata.KeyId)
-	var aliases struct{ Aliases []struct{ AliasName, TargetKeyId string } }
+	var aliases struct {
+		Aliases []struct{ AliasName, TargetKeyId string }
+	}
 	cli.ok(https, &aliases, "kms", "list-aliases")
 	if len(aliases.Aliases) != 1 || aliases.Aliases[0].TargetKeyId != key.KeyMetadata.KeyId {
 		t.Errorf("list-aliases = %+v, want alias/bucket-key for %s", aliases.Aliases,
@@ -184,8 +187,9 @@ func TestDebianCLI(t *testing.T) {
 	cli.fails(https, "NotFoundException", "kms", "describe-key", "--key-id", "alias/missing")
 
 	cli.ok(https, nil, "s3api", "put-bucket-encryption", "--bucket", bucket,
-		"--server-side-encryption-configuration", `{"Rules":[{"ApplyServerSideEncryptionByDefault":`+
-			`{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"`+key.KeyMetadata.Arn+`"},"BucketKeyEnabled":true}]}`)
+		"--server-side-encryption-configuration",
+		`{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms",`+
+			`"KMSMasterKeyID":"`+key.KeyMetadata.Arn+`"},"BucketKeyEnabled":true}]}`)
 	var enc struct {
 		ServerSideEncryptionConfiguration struct {
 			Rules []struct {
@@ -230,7 +234,7 @@ func TestDebianCLISignatureFailure(t *testing.T) {
 	srv := startServer(t, "")
 	acct := newAccount(t, srv)
 	bad := acct.Learner
-	bad.SecretAccessKey = "x" + bad.SecretAccessKey[1:]
+	bad.SecretAccessKey = corrupt(bad.SecretAccessKey)
 	cli := newCLI(t, srv, bad)
 	cli.fails(srv.HTTPSEndpoint(), "SignatureDoesNotMatch", "sts", "get-caller-identity")
 	cli.fails(srv.HTTPSEndpoint(), "SignatureDoesNotMatch", "s3api", "list-buckets")

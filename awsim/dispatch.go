@@ -380,7 +380,8 @@ func requestPath(r *http.Request) string {
 }
 
 func isAbsoluteForm(r *http.Request) bool {
-	return strings.HasPrefix(r.RequestURI, "http://") || strings.HasPrefix(r.RequestURI, "https://")
+	return strings.HasPrefix(r.RequestURI, "http://") ||
+		strings.HasPrefix(r.RequestURI, "https://")
 }
 
 func newRequestID() string {

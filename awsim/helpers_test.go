@@ -125,3 +125,11 @@ func must(t testing.TB, what string, err error) {
 }
 
 var ctx = context.Background()
+
+// corrupt returns s with its first character changed, so that it is never s itself.
+func corrupt(s string) string {
+	if s[0] == 'A' {
+		return "B" + s[1:]
+	}
+	return "A" + s[1:]
+}

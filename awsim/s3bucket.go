@@ -55,7 +55,8 @@ func boolean(p protocol.Params, name string) bool {
 
 func noSuchBucket(name string) *protocol.Error {
 	return &protocol.Error{Status: 404, Code: "NoSuchBucket", Sender: true,
-		Message: "The specified bucket does not exist", Fields: map[string]string{"BucketName": name}}
+		Message: "The specified bucket does not exist",
+		Fields:  map[string]string{"BucketName": name}}
 }
 
 // view returns the bucket named in the input, or NoSuchBucket.

@@ -153,5 +153,6 @@ func getBucketPolicyStatus(c *call) (protocol.Params, error) {
 	if b.policy == nil {
 		return nil, noSuchBucketPolicy(b.name)
 	}
-	return protocol.Params{"PolicyStatus": protocol.Params{"IsPublic": policyIsPublic(b.policy)}}, nil
+	status := protocol.Params{"IsPublic": policyIsPublic(b.policy)}
+	return protocol.Params{"PolicyStatus": status}, nil
 }

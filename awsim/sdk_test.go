@@ -72,7 +72,8 @@ func TestSDKS3Operations(t *testing.T) {
 			}
 
 			for k, v := range objects {
-				got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String(k)})
+				got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket,
+					Key: aws.String(k)})
 				must(t, "GetObject "+k, err)
 				body, _ := io.ReadAll(got.Body)
 				got.Body.Close()
@@ -135,7 +136,8 @@ func TestSDKS3Operations(t *testing.T) {
 					Key: aws.String(k)})
 				must(t, "DeleteObject", err)
 			}
-			_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("a.txt")})
+			_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket,
+				Key: aws.String("a.txt")})
 			wantCode(t, "GetObject after delete", err, "NoSuchKey")
 			_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: &bucket})
 			must(t, "DeleteBucket", err)
@@ -214,7 +216,8 @@ func TestSDKBucketConfiguration(t *testing.T) {
 	keyARN := aws.ToString(key.KeyMetadata.Arn)
 	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: &bucket})
 	must(t, "GetBucketEncryption default", err)
-	if a := enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm; a != s3types.ServerSideEncryptionAes256 {
+	def := enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault
+	if a := def.SSEAlgorithm; a != s3types.ServerSideEncryptionAes256 {
 		t.Errorf("default encryption = %q, want AES256", a)
 	}
 	_, err = c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: &bucket,
@@ -227,8 +230,9 @@ func TestSDKBucketConfiguration(t *testing.T) {
 	enc, err = c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: &bucket})
 	must(t, "GetBucketEncryption", err)
 	rule := enc.ServerSideEncryptionConfiguration.Rules[0]
-	if rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm != s3types.ServerSideEncryptionAwsKms ||
-		aws.ToString(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID) != keyARN ||
+	def = rule.ApplyServerSideEncryptionByDefault
+	if def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKms ||
+		aws.ToString(def.KMSMasterKeyID) != keyARN ||
 		!aws.ToBool(rule.BucketKeyEnabled) {
 		t.Errorf("GetBucketEncryption = %+v, want aws:kms with %s and a bucket key",
 			rule.ApplyServerSideEncryptionByDefault, keyARN)
@@ -303,16 +307,20 @@ func TestSDKSTSAndKMS(t *testing.T) {
 				&sts.GetCallerIdentityInput{})
 			must(t, "GetCallerIdentity grader", err)
 			if !strings.Contains(aws.ToString(gid.Arn), ":assumed-role/ProctorGrader/") {
-				t.Errorf("grader identity = %s, want the ProctorGrader role", aws.ToString(gid.Arn))
+				t.Errorf("grader identity = %s, want the ProctorGrader role",
+					aws.ToString(gid.Arn))
 			}
 
 			kc := kmsClient(srv, acct.Learner, secure)
 			key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("app")})
 			must(t, "CreateKey", err)
 			md := key.KeyMetadata
-			if md.KeySpec != kmstypes.KeySpecSymmetricDefault || md.KeyState != kmstypes.KeyStateEnabled ||
-				!strings.HasPrefix(aws.ToString(md.Arn), "arn:aws:kms:us-east-1:"+acct.ID+":key/") {
-				t.Errorf("CreateKey metadata = %s %s %s", md.KeySpec, md.KeyState, aws.ToString(md.Arn))
+			arnPrefix := "arn:aws:kms:us-east-1:" + acct.ID + ":key/"
+			if md.KeySpec != kmstypes.KeySpecSymmetricDefault ||
+				md.KeyState != kmstypes.KeyStateEnabled ||
+				!strings.HasPrefix(aws.ToString(md.Arn), arnPrefix) {
+				t.Errorf("CreateKey metadata = %s %s %s", md.KeySpec, md.KeyState,
+					aws.ToString(md.Arn))
 			}
 			alias := fmt.Sprintf("alias/app-%v", secure)
 			_, err = kc.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: &alias,
@@ -345,14 +353,16 @@ func TestSDKSTSAndKMS(t *testing.T) {
 				t.Errorf("ListAliases = %+v, want just %s", al.Aliases, alias)
 			}
 
-			rs, err := kc.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId})
+			rs, err := kc.GetKeyRotationStatus(ctx,
+				&kms.GetKeyRotationStatusInput{KeyId: md.KeyId})
 			must(t, "GetKeyRotationStatus", err)
 			if rs.KeyRotationEnabled {
 				t.Errorf("a new key has rotation enabled")
 			}
 			_, err = kc.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: md.KeyId})
 			must(t, "EnableKeyRotation", err)
-			rs, err = kc.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId})
+			rs, err = kc.GetKeyRotationStatus(ctx,
+				&kms.GetKeyRotationStatusInput{KeyId: md.KeyId})
 			must(t, "GetKeyRotationStatus", err)
 			if !rs.KeyRotationEnabled {
 				t.Errorf("rotation not enabled after EnableKeyRotation")

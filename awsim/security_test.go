@@ -24,7 +24,7 @@ func TestSignatureFailures(t *testing.T) {
 	srv := startServer(t, "")
 	acct := newAccount(t, srv)
 	wrongSecret := acct.Learner
-	wrongSecret.SecretAccessKey = "0" + wrongSecret.SecretAccessKey[1:]
+	wrongSecret.SecretAccessKey = corrupt(wrongSecret.SecretAccessKey)
 	unknown := awsim.Credentials{AccessKeyID: "ASIAUNKNOWNKEY000000", SecretAccessKey: "x",
 		SessionToken: "y"}
 	wrongToken := acct.Learner
@@ -46,9 +46,11 @@ func TestSignatureFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s3Client(srv, tt.creds, clientOpts{}).ListBuckets(ctx, &s3.ListBucketsInput{})
+			_, err := s3Client(srv, tt.creds, clientOpts{}).ListBuckets(ctx,
+				&s3.ListBucketsInput{})
 			wantCode(t, "S3 ListBuckets", err, tt.s3)
-			_, err = stsClient(srv, tt.creds, true).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			_, err = stsClient(srv, tt.creds, true).GetCallerIdentity(ctx,
+				&sts.GetCallerIdentityInput{})
 			wantCode(t, "STS GetCallerIdentity", err, tt.sts)
 			_, err = kmsClient(srv, tt.creds, false).ListKeys(ctx, &kms.ListKeysInput{})
 			wantCode(t, "KMS ListKeys", err, tt.kms)
@@ -92,7 +94,8 @@ func TestCrossAccountIsolation(t *testing.T) {
 	_, err = ca.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: &bucket})
 	must(t, "DeletePublicAccessBlock", err)
 	open := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",` +
-		`"Action":"s3:*","Resource":["arn:aws:s3:::` + bucket + `","arn:aws:s3:::` + bucket + `/*"]}]}`
+		`"Action":"s3:*","Resource":["arn:aws:s3:::` + bucket + `",` +
+		`"arn:aws:s3:::` + bucket + `/*"]}]}`
 	_, err = ca.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: &bucket, Policy: &open})
 	must(t, "PutBucketPolicy", err)
 
@@ -137,7 +140,8 @@ func TestCrossAccountIsolation(t *testing.T) {
 			return err
 		}},
 		{"DeleteBucketEncryption", func() error {
-			_, err := cb.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: &bucket})
+			_, err := cb.DeleteBucketEncryption(ctx,
+				&s3.DeleteBucketEncryptionInput{Bucket: &bucket})
 			return err
 		}},
 		{"DeleteBucket", func() error {
@@ -231,7 +235,8 @@ func TestTLSOnlyPolicy(t *testing.T) {
 	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
 		`"Action":"s3:*","Resource":["arn:aws:s3:::` + bucket + `","arn:aws:s3:::` + bucket +
 		`/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
-	_, err = secure.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: &bucket, Policy: &policy})
+	_, err = secure.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: &bucket,
+		Policy: &policy})
 	must(t, "PutBucketPolicy", err)
 
 	_, err = plain.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k")})
@@ -282,7 +287,8 @@ func TestAnonymousAndBlockPublicAccess(t *testing.T) {
 	policy := publicReadPolicy(bucket)
 	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: &bucket, Policy: &policy})
 	wantCode(t, "public PutBucketPolicy under the default BlockPublicPolicy", err, "AccessDenied")
-	if _, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: &bucket}); errorCode(err) != "NoSuchBucketPolicy" {
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: &bucket})
+	if errorCode(err) != "NoSuchBucketPolicy" {
 		t.Errorf("a refused PutBucketPolicy left a policy behind: %v", err)
 	}
 	narrow := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",` +
@@ -305,7 +311,8 @@ func TestAnonymousAndBlockPublicAccess(t *testing.T) {
 	if !aws.ToBool(st.PolicyStatus.IsPublic) {
 		t.Errorf("a public-read policy is not reported public")
 	}
-	if code, body := anonymousGet(t, srv, bucket, "index.html"); code != 200 || body != "hello world" {
+	code, body := anonymousGet(t, srv, bucket, "index.html")
+	if code != 200 || body != "hello world" {
 		t.Errorf("anonymous GET of a public-read bucket = %d %q, want 200 %q", code, body,
 			"hello world")
 	}
@@ -349,7 +356,8 @@ func TestLearnerLockedOutButRootIsNot(t *testing.T) {
 	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
 	must(t, "CreateBucket", err)
 	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
-		`"Action":"s3:*","Resource":["arn:aws:s3:::` + bucket + `","arn:aws:s3:::` + bucket + `/*"]}]}`
+		`"Action":"s3:*","Resource":["arn:aws:s3:::` + bucket + `",` +
+		`"arn:aws:s3:::` + bucket + `/*"]}]}`
 	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: &bucket, Policy: &deny})
 	must(t, "PutBucketPolicy", err)
 	_, err = c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: &bucket})
@@ -370,22 +378,24 @@ func TestProxyRefusesForeignHosts(t *testing.T) {
 	httpsPort := srv.HTTPSEndpoint()[strings.LastIndex(srv.HTTPSEndpoint(), ":")+1:]
 	tests := []struct {
 		name   string
-		req    string
+		method string
+		target string // the request target: host:port for CONNECT, a URL otherwise
 		status int
 	}{
-		{"CONNECT foreign host", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 403},
-		{"CONNECT own name other port", "CONNECT localhost:22 HTTP/1.1\r\nHost: localhost:22\r\n\r\n", 403},
-		{"CONNECT other loopback address", "CONNECT 127.0.0.2:" + httpsPort + " HTTP/1.1\r\nHost: 127.0.0.2:" + httpsPort + "\r\n\r\n", 403},
-		{"CONNECT suffix trick", "CONNECT localhost.evil.com:" + httpsPort + " HTTP/1.1\r\nHost: localhost.evil.com:" + httpsPort + "\r\n\r\n", 403},
-		{"absolute-form foreign host", "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n", 403},
-		{"CONNECT own HTTPS listener", "CONNECT 123456789012.localhost:" + httpsPort + " HTTP/1.1\r\nHost: 123456789012.localhost:" + httpsPort + "\r\n\r\n", 200},
+		{"CONNECT foreign host", "CONNECT", "example.com:443", 403},
+		{"CONNECT own name other port", "CONNECT", "localhost:22", 403},
+		{"CONNECT other loopback address", "CONNECT", "127.0.0.2:" + httpsPort, 403},
+		{"CONNECT suffix trick", "CONNECT", "localhost.evil.com:" + httpsPort, 403},
+		{"absolute-form foreign host", "GET", "http://example.com/", 403},
+		{"CONNECT own HTTPS listener", "CONNECT", "123456789012.localhost:" + httpsPort, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", proxy)
 			must(t, "dial", err)
 			defer conn.Close()
-			fmt.Fprint(conn, tt.req)
+			host := strings.TrimSuffix(strings.TrimPrefix(tt.target, "http://"), "/")
+			fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\n\r\n", tt.method, tt.target, host)
 			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 			must(t, "read response", err)
 			if resp.StatusCode != tt.status {

@@ -79,8 +79,9 @@ func loadOrCreateCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 		return nil, nil, fmt.Errorf("awsim: generate CA key: %w", err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          randomSerial(),
-		Subject:               pkix.Name{Organization: []string{"Proctor"}, CommonName: "Proctor awsim CA"},
+		SerialNumber: randomSerial(),
+		Subject: pkix.Name{Organization: []string{"Proctor"},
+			CommonName: "Proctor awsim CA"},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,

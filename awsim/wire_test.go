@@ -69,7 +69,8 @@ func TestErrorForms(t *testing.T) {
 	ep := srv.HTTPEndpoint()
 
 	t.Run("s3", func(t *testing.T) {
-		r := signedRequest(t, srv, acct.Learner, "s3", "GET", ep+"/no-such-bucket-x?policy", nil, "")
+		r := signedRequest(t, srv, acct.Learner, "s3", "GET", ep+"/no-such-bucket-x?policy",
+			nil, "")
 		var e struct {
 			XMLName    xml.Name
 			Code       string
@@ -126,6 +127,8 @@ func TestErrorForms(t *testing.T) {
 		}
 	})
 }
+
+const jsonType = "application/x-amz-json-1.1"
 
 // TestMalformedInput checks that bad requests get a precise error and change nothing.
 func TestMalformedInput(t *testing.T) {
@@ -186,7 +189,7 @@ func TestMalformedInput(t *testing.T) {
 			status: 400, code: "SerializationException"},
 		{name: "kms wrong type", service: "kms", method: "POST", path: "/",
 			body: `{"Description":7}`, header: map[string]string{
-				"X-Amz-Target": "TrentService.CreateKey", "Content-Type": "application/x-amz-json-1.1"},
+				"X-Amz-Target": "TrentService.CreateKey", "Content-Type": jsonType},
 			status: 400, code: "SerializationException", message: "Description"},
 		{name: "kms missing member", service: "kms", method: "POST", path: "/", body: `{}`,
 			header: map[string]string{"X-Amz-Target": "TrentService.DescribeKey",
@@ -194,7 +197,7 @@ func TestMalformedInput(t *testing.T) {
 			status: 400, code: "ValidationException", message: "KeyId"},
 		{name: "kms bad key policy", service: "kms", method: "POST", path: "/",
 			body: `{"Policy":"{\"Statement\":5}"}`, header: map[string]string{
-				"X-Amz-Target": "TrentService.CreateKey", "Content-Type": "application/x-amz-json-1.1"},
+				"X-Amz-Target": "TrentService.CreateKey", "Content-Type": jsonType},
 			status: 400, code: "MalformedPolicyDocumentException"},
 		{name: "kms unknown operation", service: "kms", method: "POST", path: "/", body: `{}`,
 			header: map[string]string{"X-Amz-Target": "TrentService.Nope",
@@ -336,7 +339,7 @@ func TestLogsNoSecrets(t *testing.T) {
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("logged-" + acct.ID)})
 	must(t, "CreateBucket", err)
 	bad := acct.Learner
-	bad.SecretAccessKey = "wrong" + bad.SecretAccessKey[5:]
+	bad.SecretAccessKey = corrupt(bad.SecretAccessKey)
 	_, _ = s3Client(srv, bad, clientOpts{}).ListBuckets(ctx, &s3.ListBucketsInput{})
 	log := buf.String()
 	for _, secret := range []string{acct.Learner.SecretAccessKey, acct.Learner.SessionToken,

@@ -247,8 +247,9 @@ func (c *RestXML) Decode(op *models.Operation, r *http.Request, path string,
 	if msg := (validator{c.svc}).structure(op.Input.Shape, in, ""); msg != "" {
 		// A problem inside the XML payload is S3's MalformedXML; one in the URI, query or
 		// headers is InvalidArgument.
-		if sh.Payload != "" && (strings.HasSuffix(msg, " "+sh.Payload) ||
-			strings.Contains(msg, " "+sh.Payload+".") || strings.Contains(msg, " "+sh.Payload+"[")) {
+		p := " " + sh.Payload
+		if sh.Payload != "" && (strings.HasSuffix(msg, p) || strings.Contains(msg, p+".") ||
+			strings.Contains(msg, p+"[")) {
 			return nil, Errorf(http.StatusBadRequest, "MalformedXML", "The XML you provided "+
 				"was not well-formed or did not validate against our published schema: %s", msg)
 		}

@@ -216,7 +216,8 @@ func decodeNode(svc *models.Service, ref *models.Ref, n *node, where string) (an
 				}
 				list := make([]any, 0, len(els))
 				for i, e := range els {
-					v, err := decodeNode(svc, msh.Member, e, fmt.Sprintf("%s.%s[%d]", where, name, i))
+					at := fmt.Sprintf("%s.%s[%d]", where, name, i)
+					v, err := decodeNode(svc, msh.Member, e, at)
 					if err != nil {
 						return nil, err
 					}

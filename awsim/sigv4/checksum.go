@@ -40,12 +40,14 @@ func CheckDigests(h http.Header, trailers map[string]string, payload []byte) err
 	return nil
 }
 
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
 func digest(alg string, p []byte) []byte {
 	switch alg {
 	case "crc32":
 		return binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(p))
 	case "crc32c":
-		return binary.BigEndian.AppendUint32(nil, crc32.Checksum(p, crc32.MakeTable(crc32.Castagnoli)))
+		return binary.BigEndian.AppendUint32(nil, crc32.Checksum(p, castagnoli))
 	case "sha1":
 		s := sha1.Sum(p)
 		return s[:]

@@ -240,7 +240,8 @@ func (a *Auth) Verify(r *http.Request, body []byte, secret string, now time.Time
 }
 
 func (a *Auth) stringToSign(canonicalRequest string) string {
-	return Algorithm + "\n" + a.amzDate + "\n" + a.Scope() + "\n" + hashHex([]byte(canonicalRequest))
+	return Algorithm + "\n" + a.amzDate + "\n" + a.Scope() + "\n" +
+		hashHex([]byte(canonicalRequest))
 }
 
 func (a *Auth) canonicalRequest(r *http.Request, uri, payload string) string {

@@ -93,7 +93,10 @@ func TestVerifyHeaderAuth(t *testing.T) {
 			tamper: func(r *http.Request) []byte { r.URL.RawQuery = "list-type=1"; return nil }},
 		{name: "header changed", method: "POST", url: "http://localhost:4566/",
 			service: "sts", body: body, want: sigv4.Mismatch,
-			tamper: func(r *http.Request) []byte { r.Header.Set("X-Amz-Date", "20261203T120001Z"); return nil }},
+			tamper: func(r *http.Request) []byte {
+				r.Header.Set("X-Amz-Date", "20261203T120001Z")
+				return nil
+			}},
 		{name: "clock skew", method: "POST", url: "http://localhost:4566/", service: "sts",
 			body: body, at: now.Add(-20 * time.Minute), want: sigv4.Skewed},
 	}
@@ -291,7 +294,8 @@ func TestDecodeChunkedUnsignedTrailer(t *testing.T) {
 	if err := sigv4.CheckDigests(http.Header{}, trailers, got); err != nil {
 		t.Errorf("CheckDigests(good crc32) = %v", err)
 	}
-	if err := sigv4.CheckDigests(http.Header{}, trailers, []byte("hellO")); codeOf(err) != sigv4.BadDigest {
+	err = sigv4.CheckDigests(http.Header{}, trailers, []byte("hellO"))
+	if codeOf(err) != sigv4.BadDigest {
 		t.Errorf("CheckDigests(bad) = %v, want BadDigest", err)
 	}
 }

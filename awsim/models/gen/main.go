@@ -85,7 +85,8 @@ func run(root, out string) error {
 		if err := enc.Encode(svc); err != nil {
 			return fmt.Errorf("encode %s: %w", s.service, err)
 		}
-		if err := os.WriteFile(filepath.Join(out, s.service+".json"), buf.Bytes(), 0o644); err != nil {
+		path := filepath.Join(out, s.service+".json")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", s.service, err)
 		}
 	}
