@@ -17,7 +17,8 @@ type probe struct {
 	Action   string
 	Resource string // an ARN
 	OnBucket bool   // whether Resource is the bucket's ARN (else an object's)
-	Who      string // "anonymous", "same-account" or "other-account"
+	Who      string // the caller's label
+	When     string // the context's label, "" for the plain request
 	Decision iampolicy.Decision
 }
 
@@ -59,20 +60,27 @@ var actionKinds = map[string]string{
 // kindOrder is the order kinds of request are reported in.
 var kindOrder = []string{"lists", "reads", "writes", "deletes", "policy and setting changes"}
 
-// principals returns the three kinds of principal a bucket policy must treat alike: no
-// credentials at all, a principal of the bucket's account, and one of another account.
+// caller is one principal the grader imagines making requests, with its label for
+// messages.
+type caller struct {
+	Who       string // "anonymous", "same-account", "other-account" or "principal ARN"
+	Principal iampolicy.Principal
+}
+
+// standardCallers returns the three kinds of principal a bucket policy must treat alike:
+// no credentials at all, a principal of the bucket's account, and one of another account.
 // The two with an account are probed with identity policies that allow everything.
-func principals(account string) map[string]iampolicy.Principal {
+func standardCallers(account string) []caller {
 	other := "111122223333"
 	if account == other {
 		other = "444455556666"
 	}
-	return map[string]iampolicy.Principal{
-		"anonymous": {},
-		"same-account": {ARN: "arn:aws:iam::" + account + ":role/proctor-probe",
-			Account: account},
-		"other-account": {ARN: "arn:aws:iam::" + other + ":role/proctor-probe",
-			Account: other},
+	return []caller{
+		{"anonymous", iampolicy.Principal{}},
+		{"same-account", iampolicy.Principal{ARN: "arn:aws:iam::" + account +
+			":role/proctor-probe", Account: account}},
+		{"other-account", iampolicy.Principal{ARN: "arn:aws:iam::" + other +
+			":role/proctor-probe", Account: other}},
 	}
 }
 
@@ -87,15 +95,18 @@ var allowAll = func() *iampolicy.Policy {
 	return p
 }()
 
-// principalOrder is the order principal kinds are reported in.
-var principalOrder = []string{"anonymous", "same-account", "other-account"}
+// requestContext is one set of condition keys the grader probes with, besides
+// aws:SecureTransport, and how messages name it ("" for none).
+type requestContext struct {
+	When string
+	Keys map[string][]string
+}
 
 // probeBucket evaluates every request that matters on the bucket (when onBucket) and its
-// objects, for each kind of principal, with the given condition context, and returns the
-// decisions in a fixed order: objects first, then the bucket; by action, resource, then
-// principal.
+// objects, for each caller in each context, and returns the decisions in a fixed order:
+// objects first, then the bucket; by action, resource, context, then caller.
 func probeBucket(pol *iampolicy.Policy, bucket, account string, onBucket bool,
-	context map[string][]string) []probe {
+	callers []caller, contexts []requestContext) []probe {
 	type target struct {
 		action, resource string
 		onBucket         bool
@@ -112,18 +123,19 @@ func probeBucket(pol *iampolicy.Policy, bucket, account string, onBucket bool,
 		}
 	}
 
-	who := principals(account)
-	var out []probe
+	out := make([]probe, 0, len(targets)*len(callers)*len(contexts))
 	for _, t := range targets {
-		for _, w := range principalOrder {
-			in := iampolicy.Input{Resource: pol, ResourceAccount: account}
-			if w != "anonymous" {
-				in.Identity = []*iampolicy.Policy{allowAll}
+		for _, c := range contexts {
+			for _, w := range callers {
+				in := iampolicy.Input{Resource: pol, ResourceAccount: account}
+				if !w.Principal.Anonymous() {
+					in.Identity = []*iampolicy.Policy{allowAll}
+				}
+				res := iampolicy.Evaluate(in, iampolicy.Request{Principal: w.Principal,
+					Action: t.action, Resource: t.resource, Context: c.Keys})
+				out = append(out, probe{Action: t.action, Resource: t.resource,
+					OnBucket: t.onBucket, Who: w.Who, When: c.When, Decision: res.Decision})
 			}
-			res := iampolicy.Evaluate(in, iampolicy.Request{Principal: who[w], Action: t.action,
-				Resource: t.resource, Context: context})
-			out = append(out, probe{Action: t.action, Resource: t.resource,
-				OnBucket: t.onBucket, Who: w, Decision: res.Decision})
 		}
 	}
 	return out
@@ -136,6 +148,10 @@ type gap struct {
 	OnBucket bool
 	Who      []string
 	Observed []string // "who: DECISION" for each
+	// Always is set when the plain request (no extra condition keys) is in the gap; else
+	// When names the first context that is.
+	Always bool
+	When   string
 }
 
 // groupProbes keeps the probes for which bad reports true and groups them by action and
@@ -158,6 +174,11 @@ func groupProbes(probes []probe, bad func(probe) bool) []gap {
 		if !containsString(g.Who, p.Who) {
 			g.Who = append(g.Who, p.Who)
 			g.Observed = append(g.Observed, p.Who+": "+p.Decision.String())
+		}
+		if p.When == "" {
+			g.Always = true
+		} else if g.When == "" {
+			g.When = p.When
 		}
 	}
 	return out
@@ -201,11 +222,31 @@ func listGaps(gaps []gap, label string, describe func(gap) string) string {
 	return strings.Join(parts, "; ") + " (" + label + ": " + strings.Join(kinds, ", ") + ")"
 }
 
-func whoList(who []string) string {
-	if len(who) == len(principalOrder) {
-		return "any principal"
+// whoList names the callers of a gap, and the context when only a special one opens it.
+func (g gap) whoList() string {
+	var who string
+	switch {
+	case len(g.Who) >= 3 && containsString(g.Who, "anonymous") &&
+		containsString(g.Who, "same-account") && containsString(g.Who, "other-account"):
+		who = "any principal"
+	default:
+		var kinds, named []string
+		for _, w := range g.Who {
+			if strings.HasPrefix(w, "principal ") {
+				named = append(named, w)
+			} else {
+				kinds = append(kinds, w)
+			}
+		}
+		if len(kinds) > 0 {
+			named = append([]string{strings.Join(kinds, " and ") + " principals"}, named...)
+		}
+		who = strings.Join(named, " and ")
 	}
-	return strings.Join(who, " and ") + " principals"
+	if !g.Always && g.When != "" {
+		who += " " + g.When
+	}
+	return who
 }
 
 func containsString(list []string, s string) bool {

@@ -101,16 +101,40 @@ func checkNotPublic(ctx context.Context, env *Env, p Params) proctor.Finding {
 
 // publicGrants describes what the policy allows anonymous or foreign principals over TLS
 // on the bucket and its objects, or returns "" when it allows them nothing.
+//
+// A grant is public when it holds for a plain request, or from every one of a spread of
+// internet addresses (an address condition as wide as the internet). Grants limited to
+// fixed addresses, VPC endpoints, organizations or named accounts are not public, as AWS
+// rules them.
 func publicGrants(pol *iampolicy.Policy, bucket, account string) string {
-	probes := probeBucket(pol, bucket, account, true, secure)
-	gaps := groupProbes(probes, func(pr probe) bool {
-		return pr.Who != "same-account" && pr.Decision == iampolicy.Allowed
-	})
+	callers := standardCallers(account)
+	callers = []caller{callers[0], callers[2]} // anonymous and other-account
+	contexts := append([]requestContext{{Keys: secure}}, broadContexts(secure)...)
+	probes := probeBucket(pol, bucket, account, true, callers, contexts)
+
+	// Probes come grouped by target, context, then caller: per target and caller, the
+	// plain context first, then the broad ones.
+	var public []probe
+	per := len(contexts) * len(callers)
+	for t := 0; t+per <= len(probes); t += per {
+		for c := range callers {
+			plain := probes[t+c]
+			broad := true
+			for x := 1; x < len(contexts); x++ {
+				broad = broad && probes[t+x*len(callers)+c].Decision == iampolicy.Allowed
+			}
+			if plain.Decision == iampolicy.Allowed || broad {
+				plain.When = ""
+				public = append(public, plain)
+			}
+		}
+	}
+	gaps := groupProbes(public, func(probe) bool { return true })
 	if len(gaps) == 0 {
 		return ""
 	}
 	return listGaps(gaps, "allowed", func(g gap) string {
-		return fmt.Sprintf("%s on %s to %s", g.Action, g.on(), whoList(g.Who))
+		return fmt.Sprintf("%s on %s to %s", g.Action, g.on(), g.whoList())
 	})
 }
 

@@ -42,7 +42,9 @@ var bucketTLSOnly = Definition{
 					Expected: "a Deny of every request with aws:SecureTransport false"}}}
 		}
 
-		probes := probeBucket(pol, bucket, env.AccountID, p.Bool("bucket_arn"), insecure)
+		callers := append(standardCallers(env.AccountID), namedCallers(pol, env.AccountID)...)
+		probes := probeBucket(pol, bucket, env.AccountID, p.Bool("bucket_arn"), callers,
+			conditionContexts(pol, insecure))
 		gaps := groupProbes(probes, func(pr probe) bool {
 			return pr.Decision != iampolicy.ExplicitDeny
 		})
@@ -77,7 +79,7 @@ var bucketTLSOnly = Definition{
 			Message: "the bucket policy does not deny every request without TLS: " +
 				listGaps(gaps, "not denied", func(g gap) string {
 					return fmt.Sprintf("insecure %s on %s is not denied for %s", g.Action,
-						g.on(), whoList(g.Who))
+						g.on(), g.whoList())
 				})}
 	},
 }
