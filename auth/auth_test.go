@@ -384,3 +384,21 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVerify measures the check of one token, which every RPC pays.
+func BenchmarkVerify(b *testing.B) {
+	k, err := auth.NewKey([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := k.Issue(proctor.Caller{Subject: "ada", Role: proctor.RoleLearner}, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.Verify(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

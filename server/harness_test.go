@@ -37,7 +37,7 @@ var (
 
 // env is a server on an in-memory listener with clients and the fakes behind it.
 type env struct {
-	t         *testing.T
+	t         testing.TB
 	srv       *server.Server
 	conn      *grpc.ClientConn
 	key       *auth.Key
@@ -87,7 +87,7 @@ func aliceSandbox() *proctor.Sandbox {
 }
 
 // newEnv starts a server with alice's sandbox, one of bob's, and an attempt on each.
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	key, err := auth.NewKey(testSecret)
 	if err != nil {
@@ -151,7 +151,7 @@ func (e *env) as(c proctor.Caller) context.Context {
 }
 
 // withToken returns a context of the test with the given bearer token.
-func withToken(t *testing.T, tok string) context.Context {
+func withToken(t testing.TB, tok string) context.Context {
 	return metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+tok)
 }
 
