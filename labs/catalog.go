@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/labs/placeholder"
 )
 
 //go:embed catalog/*.yaml
@@ -103,4 +104,9 @@ func (c *Collection) Labs() []*proctor.Lab {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// Instructions returns the lab's instructions with the sandbox's values filled in.
+func Instructions(l *proctor.Lab, t proctor.Target) (string, error) {
+	return placeholder.Fill(l.Instructions, placeholder.ForTarget(t))
 }

@@ -73,3 +73,24 @@ func mustRead(tb testing.TB, path string) []byte {
 	}
 	return data
 }
+
+func TestInstructionsAreFilledPerSandbox(t *testing.T) {
+	lab, err := labs.Catalog().Lab("s3-data-protection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := labs.Instructions(lab, proctor.Target{AccountID: "210987654321",
+		Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"`proctor-data-210987654321`", "account `210987654321`",
+		"region `us-east-1`"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("instructions do not hold %q", want)
+		}
+	}
+	if strings.Contains(got, "{{") {
+		t.Error("instructions still hold a placeholder")
+	}
+}

@@ -122,6 +122,9 @@ func (l *linter) validator(fields map[string]field, what string, c *proctor.Chec
 		if !ok {
 			return
 		}
+		// TODO: check parameters cannot use values that setup steps save (a key id, say),
+		// because sandboxes do not store them; a lab must derive such names from the
+		// account id through vars instead.
 		l.placeholders(pf.value, what+".params", l.known(nil))
 		params, _ = expandValue(v, l.vars).(map[string]any)
 	}
