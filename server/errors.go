@@ -42,7 +42,8 @@ var statusOf = map[proctor.ErrorCode]struct {
 //
 // A *proctor.Error is mapped by statusOf; the end of the RPC's context becomes CANCELLED or
 // DEADLINE_EXCEEDED; a status error (from the transport) keeps its code; anything else is
-// internal. Internal errors are logged with their cause and returned without it.
+// internal. Internal errors are logged with their cause and returned without it;
+// unavailable ones are logged as warnings, since a dependency is down.
 func toStatus(ctx context.Context, log *slog.Logger, method string, err error) error {
 	if err == nil {
 		return nil
@@ -80,8 +81,11 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 				"the request's deadline passed"
 		}
 	}
-	if code == codes.Internal {
+	switch code {
+	case codes.Internal:
 		log.ErrorContext(ctx, "rpc failed", "method", method, "reason", reason, "err", err)
+	case codes.Unavailable:
+		log.WarnContext(ctx, "rpc unavailable", "method", method, "reason", reason, "err", err)
 	}
 
 	s, derr := status.New(code, message).WithDetails(
