@@ -70,7 +70,10 @@ func (b *branchFields) put(f *field) {
 }
 
 func (b *branchFields) clone() *branchFields {
-	c := &branchFields{order: append([]string(nil), b.order...), fields: make(map[string]*field, len(b.fields))}
+	c := &branchFields{
+		order:  append([]string(nil), b.order...),
+		fields: make(map[string]*field, len(b.fields)),
+	}
 	for k, v := range b.fields {
 		c.fields[k] = v
 	}
@@ -160,7 +163,8 @@ func (c *compiler) object(obj *node, prefix, disp string, branches []*branchFiel
 }
 
 // or multiplies the current branches by the alternatives of a "$or" array.
-func (c *compiler) or(v *node, prefix, disp string, branches []*branchFields) ([]*branchFields, error) {
+func (c *compiler) or(v *node, prefix, disp string,
+	branches []*branchFields) ([]*branchFields, error) {
 	shown := joinPath(disp, "$or")
 	if v.kind != jsonArray {
 		return nil, patternError(shown, -1, "It must be an Array followed with $or.")
@@ -186,7 +190,8 @@ func (c *compiler) or(v *node, prefix, disp string, branches []*branchFields) ([
 		}
 	}
 	if len(v.items) < 2 {
-		return nil, patternError(shown, -1, "There must have at least 2 Objects in $or relationship.")
+		return nil, patternError(shown, -1,
+			"There must have at least 2 Objects in $or relationship.")
 	}
 	return out, nil
 }

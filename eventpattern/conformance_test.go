@@ -116,7 +116,8 @@ func TestConformance(t *testing.T) {
 				got = "no match"
 			}
 			if got != c.want {
-				t.Errorf("verdict = %s (err %v), want %s\npattern: %s", got, err, c.want, c.pattern)
+				t.Errorf("verdict = %s (err %v), want %s\npattern: %s",
+					got, err, c.want, c.pattern)
 			}
 		})
 		if ok {

@@ -16,7 +16,8 @@ func compileField(arr *node, path, disp string) (*field, error) {
 			}
 		case jsonNumber:
 			if n, ok := comparableNumber(item.text); ok {
-				f.matchers = append(f.matchers, numberRange{lo: n, hi: n, hasLo: true, hasHi: true})
+				eq := numberRange{lo: n, hi: n, hasLo: true, hasHi: true}
+				f.matchers = append(f.matchers, eq)
 			} else {
 				f.matchers = append(f.matchers, exactLiteral{kind: kindNumber, text: item.text})
 			}
@@ -37,7 +38,8 @@ func compileField(arr *node, path, disp string) (*field, error) {
 				f.matchers = append(f.matchers, m)
 			}
 		default:
-			return nil, patternError(disp, i, "Match value must be String, number, true, false, or null")
+			return nil, patternError(disp, i,
+				"Match value must be String, number, true, false, or null")
 		}
 	}
 	return f, nil

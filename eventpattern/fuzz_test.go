@@ -17,7 +17,8 @@ import (
 // them when the shared folder is present.
 var fuzzSeedPatterns = []string{
 	`{"source": ["aws.guardduty"], "detail": {"severity": [{"numeric": [">=", 7]}]}}`,
-	`{"a": [{"prefix": "x"}, {"suffix": {"equals-ignore-case": ".PNG"}}, {"equals-ignore-case": "Q"}]}`,
+	`{"a": [{"prefix": "x"}, {"suffix": {"equals-ignore-case": ".PNG"}},
+		{"equals-ignore-case": "Q"}]}`,
 	`{"a": [{"anything-but": {"wildcard": ["*/lib/*", "x*"]}}, {"anything-but": [1, 2.5]}]}`,
 	`{"a": [{"wildcard": "*a*\\*b\\\\*"}, {"exists": false}, {"cidr": "10.0.0.0/8"}, "::1"]}`,
 	`{"$or": [{"a.b": [1]}, {"c": {"$or": [{"d": [null]}, {"e": [true, false]}]}}]}`,
@@ -144,7 +145,8 @@ func FuzzMatch(f *testing.F) {
 			return
 		}
 		if want := p.MatchValue(obj); got != want {
-			t.Fatalf("Match(%q) = %v, MatchValue(decoded) = %v, pattern %s", event, got, want, pattern)
+			t.Fatalf("Match(%q) = %v, MatchValue(decoded) = %v, pattern %s",
+				event, got, want, pattern)
 		}
 	})
 }

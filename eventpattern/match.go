@@ -113,8 +113,8 @@ func Test(pattern, event []byte) (bool, error) {
 	}
 	for _, name := range RequiredEventFields {
 		if _, ok := top[name]; !ok {
-			return false, fmt.Errorf("%w: Parameter Event is not valid: no %q field", ErrInvalidEvent,
-				name)
+			return false, fmt.Errorf("%w: Parameter Event is not valid: no %q field",
+				ErrInvalidEvent, name)
 		}
 	}
 	ok, err := p.Match(event)

@@ -17,8 +17,8 @@ const maxWildcardComplexity = 10
 // distinct match states than this is reported as too complex.
 const maxComplexityStates = 5000
 
-const tooComplex = "Rule is too complex - try using fewer wildcard characters or fewer repeating " +
-	"character sequences after a wildcard character"
+const tooComplex = "Rule is too complex - try using fewer wildcard characters or fewer " +
+	"repeating character sequences after a wildcard character"
 
 // wildcard is a compiled "wildcard" operand: the literal runs between its '*' characters.
 // Matching is a single left-to-right scan (prefix, greedy leftmost middles, suffix), so its cost
@@ -62,7 +62,8 @@ func (w wildcard) match(s string) bool {
 		return s == w.parts[0]
 	}
 	first, last := w.parts[0], w.parts[len(w.parts)-1]
-	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) ||
+		!strings.HasSuffix(s, last) {
 		return false
 	}
 	rest := s[len(first) : len(s)-len(last)]
