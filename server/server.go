@@ -27,9 +27,12 @@ const maxRecvBytes = 1 << 20
 
 // Options configure a Server. Labs, Sandboxes, Attempts and Verifier are required.
 type Options struct {
-	Labs      proctor.LabCatalog
+	// Labs is the catalog LabService serves.
+	Labs proctor.LabCatalog
+	// Sandboxes lends and authorizes sandboxes for SandboxService.
 	Sandboxes proctor.SandboxService
-	Attempts  proctor.AttemptService
+	// Attempts grades sandboxes for AttemptService.
+	Attempts proctor.AttemptService
 	// Verifier checks bearer tokens, e.g. an *auth.Key.
 	Verifier TokenVerifier
 	// Logger receives operator logs: internal errors with their cause, refused tokens
@@ -142,6 +145,9 @@ func (s *Server) MetricsHandler() http.Handler {
 
 // GRPCServer returns the underlying gRPC server, e.g. to wrap it for gRPC-Web. Services
 // must not be registered on it after Serve.
+//
+// TODO: gRPC-Web is not served directly; until it is, a browser frontend needs a
+// translating proxy (such as Envoy) in front of the server.
 func (s *Server) GRPCServer() *grpc.Server {
 	return s.grpc
 }
