@@ -40,6 +40,10 @@ const maxSubjectLen = 128
 const leeway = 30 * time.Second
 
 // Key signs and verifies tokens. A Key is safe for concurrent use.
+//
+// TODO: there is no key rotation and no revocation list. Rotating means deleting the key
+// file, which invalidates every token at once, and a leaked token stays valid until it
+// expires, so operators should mint tokens with short lifetimes.
 type Key struct {
 	secret []byte
 	now    func() time.Time
