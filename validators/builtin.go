@@ -7,5 +7,6 @@ func builtins() []Definition {
 		bucketTLSOnly,
 		bucketDefaultEncryption,
 		bucketNotPublic,
+		keyRotation,
 	}
 }

@@ -36,6 +36,10 @@ type S3ControlAPI interface {
 type KMSAPI interface {
 	DescribeKey(context.Context, *kms.DescribeKeyInput,
 		...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	ListKeys(context.Context, *kms.ListKeysInput,
+		...func(*kms.Options)) (*kms.ListKeysOutput, error)
+	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput,
+		...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
 }
 
 // Env is what a validator grades through: the target's account and region, and AWS

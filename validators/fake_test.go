@@ -26,6 +26,8 @@ type fakeAWS struct {
 	encryption *s3types.ServerSideEncryptionByDefault
 	aclGrants  []s3types.Grant
 	keys       map[string]kmstypes.KeyMetadata // by id, ARN or alias
+	keyOrder   []string                        // the ids ListKeys returns, in order
+	rotating   map[string]bool                 // by key id
 	fail       map[string]error                // by operation name
 	calls      []string
 }
@@ -120,6 +122,40 @@ func (f *fakeAWS) DescribeKey(_ context.Context, in *kms.DescribeKeyInput,
 		return nil, apiErr("NotFoundException")
 	}
 	return &kms.DescribeKeyOutput{KeyMetadata: &m}, nil
+}
+
+func (f *fakeAWS) ListKeys(_ context.Context, in *kms.ListKeysInput,
+	_ ...func(*kms.Options)) (*kms.ListKeysOutput, error) {
+	if err := f.call("ListKeys", ""); err != nil {
+		return nil, err
+	}
+	// One key a page, so that tests cover paging.
+	ids := f.keyOrder
+	start := 0
+	if in.Marker != nil {
+		for i, id := range ids {
+			if id == *in.Marker {
+				start = i
+			}
+		}
+	}
+	out := &kms.ListKeysOutput{}
+	if start < len(ids) {
+		out.Keys = []kmstypes.KeyListEntry{{KeyId: aws.String(ids[start])}}
+	}
+	if start+1 < len(ids) {
+		out.Truncated, out.NextMarker = true, aws.String(ids[start+1])
+	}
+	return out, nil
+}
+
+func (f *fakeAWS) GetKeyRotationStatus(_ context.Context, in *kms.GetKeyRotationStatusInput,
+	_ ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
+	if err := f.call("GetKeyRotationStatus", ""); err != nil {
+		return nil, err
+	}
+	return &kms.GetKeyRotationStatusOutput{KeyId: in.KeyId,
+		KeyRotationEnabled: f.rotating[aws.ToString(in.KeyId)]}, nil
 }
 
 func (f *fakeAWS) env() *Env {
