@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
-	"unicode"
 
+	rpccode "google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -70,7 +69,7 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 		code, reason, message = codes.DeadlineExceeded, "DEADLINE_EXCEEDED",
 			"the request's deadline passed"
 	case isStatus && st.Code() != codes.Unknown && st.Code() != codes.Internal:
-		code, reason, message = st.Code(), upperSnake(st.Code().String()), st.Message()
+		code, reason, message = st.Code(), rpccode.Code_name[int32(st.Code())], st.Message()
 	}
 
 	// A failure that follows the caller going away is their cancellation, not a fault.
@@ -105,16 +104,4 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 		}
 	}
 	return s.Err()
-}
-
-// upperSnake turns a code name such as "NotFound" into "NOT_FOUND".
-func upperSnake(name string) string {
-	var b strings.Builder
-	for i, r := range name {
-		if i > 0 && unicode.IsUpper(r) {
-			b.WriteByte('_')
-		}
-		b.WriteRune(unicode.ToUpper(r))
-	}
-	return b.String()
 }

@@ -72,6 +72,11 @@ func TestDomainErrorsMapToStatus(t *testing.T) {
 		{name: "deadline", err: fmt.Errorf("grade: %w", context.DeadlineExceeded),
 			code: codes.DeadlineExceeded, reason: "DEADLINE_EXCEEDED",
 			message: "the request's deadline passed"},
+		{name: "transport status", err: status.Error(codes.Aborted, "stream reset"),
+			code: codes.Aborted, reason: "ABORTED", message: "stream reset"},
+		{name: "internal transport status", err: status.Error(codes.Internal, "frame bug"),
+			code: codes.Internal, reason: "INTERNAL", message: "internal error",
+			logged: "frame bug"},
 		{name: "panic", panics: true, code: codes.Internal, reason: "PANIC",
 			message: "internal error", logged: "told to panic"},
 	}
