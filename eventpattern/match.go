@@ -20,7 +20,9 @@ func (p *Pattern) Match(event []byte) (bool, error) {
 // encoding/json produces when decoding into an any (objects as map[string]any, arrays as
 // []any, numbers as json.Number or float64); Go integer types, []string and map[string]string
 // are accepted too. A value of any other type counts as absent, and an event that is not an
-// object does not match.
+// object does not match. Decode with UseNumber to keep numbers as written: a float64 cannot
+// hold a literal too precise to compare numerically, such as 123456789012345678901, so such a
+// value then matches as the nearest double rather than as the literal.
 func (p *Pattern) MatchValue(event any) bool {
 	obj, ok := event.(map[string]any)
 	if !ok {

@@ -3,6 +3,7 @@ package eventpattern_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -56,6 +57,9 @@ var matchCases = []matchCase{
 	{"duplicate event member last wins", `{"a": ["x"]}`, `{"a": "x", "a": "y"}`, false},
 	{"duplicate event member last wins 2", `{"a": ["y"]}`, `{"a": "x", "a": "y"}`, true},
 	{"duplicate pattern member last wins", `{"a": ["x"], "a": ["y"]}`, `{"a": "y"}`, true},
+	{"dotted and nested objects merge", `{"a": {"b": [1], "c": [3]}}`, `{"a.b": 1, "a": {"c": 3}}`,
+		true},
+	{"dotted and nested values pooled", `{"a": {"b": [2]}}`, `{"a.b": 1, "a": {"b": 2}}`, true},
 
 	// Array consistency.
 	{"same element", `{"l": {"k": ["a"], "v": [1]}}`,
@@ -309,6 +313,37 @@ func TestTest(t *testing.T) {
 		_, err := eventpattern.Test([]byte(pattern), []byte(ev))
 		if !errors.Is(err, eventpattern.ErrInvalidEvent) || errors.As(err, &perr) {
 			t.Errorf("Test(event %s) error = %v, want ErrInvalidEvent", ev, err)
+		}
+	}
+}
+
+// TestConcurrentMatch shares one Pattern between goroutines; run it with -race.
+func TestConcurrentMatch(t *testing.T) {
+	p, err := eventpattern.Compile([]byte(guardDutyPattern))
+	if err != nil {
+		t.Fatal(err)
+	}
+	high, low := guardDutyEvent(8.5, 1), guardDutyEvent(2, 2)
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 50; i++ {
+				ev, want := high, true
+				if i%2 == 1 {
+					ev, want = low, false
+				}
+				got, err := p.Match(ev)
+				if err != nil || got != want {
+					done <- fmt.Errorf("Match = %v, %v; want %v", got, err, want)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
