@@ -1,6 +1,8 @@
 package eventpattern
 
 import (
+	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,6 +92,11 @@ func Compile(pattern []byte) (*Pattern, error) {
 	}
 	doc, err := parseDocument(pattern)
 	if err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, patternError("", -1, "Filter is not valid JSON: %v at offset %d", err,
+				syn.Offset)
+		}
 		return nil, patternError("", -1, "Filter is not valid JSON: %v", err)
 	}
 	if doc.kind != jsonObject {

@@ -58,8 +58,9 @@
 //
 // A [Pattern] is immutable and safe for concurrent use; compile it once and match it many
 // times. Matching reads only the parts of an event that the pattern names, never backtracks
-// (wildcards are matched in one scan), and costs time linear in the size of the event and the
-// number of "$or" alternatives (at most [MaxBranches]). [Pattern.Match] validates the whole
+// (wildcards are matched in one scan), and costs time proportional to the size of the event
+// times the number of "$or" alternatives (at most [MaxBranches]); the size of the pattern adds
+// nothing beyond that. [Pattern.Match] validates the whole
 // event and returns an error only for malformed JSON or an event that is not an object;
 // [Pattern.MatchValue] takes an event already decoded by encoding/json. [Test] has the
 // semantics of the TestEventPattern API, including its check that the event has the required
