@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -91,8 +92,9 @@ func (e *CheckError) Error() string {
 //     and may not combine NotPrincipal with Allow (AWS documents it as unsupported);
 //   - trust policies need a Principal, may not use NotPrincipal, Resource or NotResource,
 //     and allow only sts: actions;
-//   - resource control policies take only Principal "*", and Allow only for every action
-//     on every resource (the AWS-managed RCPFullAWSAccess);
+//   - resource control policies take only Principal "*", no NotAction, no Deny of the
+//     action "*", and Allow only for every action on every resource (the AWS-managed
+//     RCPFullAWSAccess);
 //   - statement ids of identity, boundary, session and organization policies are
 //     letters and digits only;
 //   - the document stays within the policy type's default size quota;
@@ -192,6 +194,13 @@ func checkStatement(st *Statement, t PolicyType, add func(element, format string
 		if st.Resources == nil {
 			add("", "a statement of a resource control policy needs a Resource or "+
 				"NotResource element")
+		}
+		if st.NotAction {
+			add("NotAction", "a resource control policy may not have a NotAction element")
+		}
+		if st.Effect == Deny && slices.Contains(st.Actions, "*") {
+			add("Action", "a resource control policy may not deny the action \"*\"; name "+
+				"each service, such as \"s3:*\"")
 		}
 		if st.Effect == Allow && !(len(st.Actions) == 1 && st.Actions[0] == "*" &&
 			!st.NotAction && len(st.Resources) == 1 && st.Resources[0] == "*" &&

@@ -49,6 +49,9 @@ func TestCheck(t *testing.T) {
 		{"rcp allow", `{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:*", ` +
 			`"Resource": "*"}}`, ResourceControlPolicy, []ParseError{{1, 16, "Statement.Effect",
 			`a resource control policy may Allow only "*" on "*" without conditions`}}},
+		{"rcp notaction", `{"Statement": {"Effect": "Deny", "Principal": "*", ` +
+			`"NotAction": "s3:*", "Resource": "*"}}`, ResourceControlPolicy, []ParseError{{1, 52,
+			"Statement.NotAction", "a resource control policy may not have a NotAction element"}}},
 		{"scp with principal", `{"Statement": {"Effect": "Deny", "Principal": "*", ` +
 			`"Action": "*", "Resource": "*"}}`, ServiceControlPolicy, []ParseError{{1, 34,
 			"Statement.Principal", "a service control policy may not have a Principal element"}}},

@@ -129,6 +129,18 @@ func (op operator) negated() bool {
 	return false
 }
 
+// takesVariables reports whether policy variables in the operator's values are replaced:
+// AWS's condition operator reference lists policy variables as supported for the
+// string, Boolean and ARN operators only.
+func (op operator) takesVariables() bool {
+	switch op.positive() {
+	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnEquals, opArnLike,
+		opBool:
+		return true
+	}
+	return false
+}
+
 // positive returns the comparison a negated operator negates, or op itself.
 func (op operator) positive() operator {
 	switch op {
@@ -156,7 +168,13 @@ func (op operator) positive() operator {
 // that hold a policy variable are checked only once resolved.
 func (op operator) checkValue(v string, vars bool) string {
 	if vars && strings.Contains(v, "${") {
-		return ""
+		if op.takesVariables() {
+			return ""
+		}
+		if op != opNull {
+			return fmt.Sprintf("%q: policy variables are replaced only in the values of "+
+				"String, Bool and ARN operators", v)
+		}
 	}
 	switch op.positive() {
 	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan,
@@ -189,6 +207,9 @@ func (op operator) checkValue(v string, vars bool) string {
 // precompute compiles the condition's values and parses those of operators whose values
 // have a fixed form.
 func (c *Condition) precompute(vars bool) {
+	// AWS replaces policy variables only in the values of string, Bool and ARN
+	// operators.
+	vars = vars && c.op.takesVariables()
 	c.values = make([]pattern, len(c.Values))
 	for j, v := range c.Values {
 		c.values[j] = compilePattern(v, vars)
@@ -237,6 +258,11 @@ func (c *Condition) eval(ctx *evalContext) bool {
 	}
 
 	neg := c.op.negated()
+	if neg && !c.resolvable(ctx) {
+		// Whether a value differs from one that cannot be known is unknown: the
+		// condition does not hold.
+		return false
+	}
 	one := func(rv string) bool { return c.matchesAny(rv, ctx) != neg }
 	switch c.set {
 	case setForAllValues:
@@ -263,6 +289,19 @@ func (c *Condition) eval(ctx *evalContext) bool {
 		}
 		return neg
 	}
+}
+
+// resolvable reports whether every policy variable in the condition's values is known.
+func (c *Condition) resolvable(ctx *evalContext) bool {
+	for i := range c.values {
+		if c.values[i].parts == nil {
+			continue
+		}
+		if _, ok := c.values[i].resolve(ctx); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // matchesAny reports whether the request value matches at least one policy value under

@@ -160,6 +160,15 @@ func TestPolicyVariables(t *testing.T) {
 			kv("s3:prefix", "${aws:username}", "aws:username", "alice"), true},
 		{"", `{"StringEquals": {"s3:prefix": "${aws:username}"}}`,
 			kv("s3:prefix", "alice", "aws:username", "alice"), false},
+		{Version2012, `{"StringEquals": {"s3:prefix": ["${aws:username}", "a"]}}`,
+			kv("s3:prefix", "a"), true},
+		{Version2012, `{"StringNotEquals": {"s3:prefix": ["${aws:username}", "x"]}}`,
+			kv("s3:prefix", "a"), false},
+		{Version2012, `{"StringNotEqualsIfExists": {"s3:prefix": "${aws:username}"}}`,
+			kv("s3:prefix", "a"), false},
+		{Version2012, `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:*"}}`,
+			nil, true},
+
 	}
 	for _, tt := range tests {
 		t.Run(tt.version+" "+tt.cond, func(t *testing.T) {

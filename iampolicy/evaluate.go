@@ -23,6 +23,12 @@ type Input struct {
 	// every level must allow the request. Combine the policies attached at one level with
 	// [Merge]. SCPs do not apply to service principals or anonymous callers.
 	SCPs []*Policy
+	// RCPs are the resource control policies that apply to the resource's account. AWS
+	// attaches RCPFullAWSAccess, which allows everything and cannot be detached, to every
+	// level of the organization, so only their Deny statements decide. They apply to
+	// every caller of the resource, anonymous ones included, but not to service
+	// principals.
+	RCPs []*Policy
 	// Session is the session policy passed when the role session was created, nil when
 	// there is none.
 	Session *Policy
@@ -68,7 +74,8 @@ type Result struct {
 
 // StatementRef names one statement of the Input.
 type StatementRef struct {
-	// Policy is "identity[N]", "resource", "permissionsBoundary", "scp[N]" or "session".
+	// Policy is "identity[N]", "resource", "permissionsBoundary", "scp[N]", "rcp[N]" or
+	// "session".
 	Policy string
 	// Index is the statement's position in its policy.
 	Index int
@@ -95,7 +102,8 @@ type layer struct {
 // Evaluate decides the request against the policies in the input, in AWS's order:
 //
 //  1. an explicit Deny in any policy decides ExplicitDeny;
-//  2. every service control policy must allow the request;
+//  2. every service control policy must allow the request (resource control
+//     policies only deny);
 //  3. within the principal's own account, a resource policy that names the principal
 //     allows on its own; one that names the role of a role session still needs the
 //     permissions boundary and the session policy to allow, and one that names every
@@ -113,12 +121,13 @@ func Evaluate(in Input, req Request) Result {
 
 // evaluator decides many requests against one Input, naming its policies once.
 type evaluator struct {
-	in                   Input
-	scpNames, identNames []string
+	in                             Input
+	scpNames, rcpNames, identNames []string
 }
 
 func newEvaluator(in Input) *evaluator {
 	return &evaluator{in: in, scpNames: policyNames("scp", len(in.SCPs)),
+		rcpNames:   policyNames("rcp", len(in.RCPs)),
 		identNames: policyNames("identity", len(in.Identity))}
 }
 
@@ -155,6 +164,14 @@ func (e *evaluator) evaluate(req Request) Result {
 			}
 		}
 	}
+	var rcps []layer
+	if p.Service == "" {
+		for i, pol := range in.RCPs {
+			if pol != nil {
+				rcps = append(rcps, evalPolicy(pol, e.rcpNames[i], ctx, true, false))
+			}
+		}
+	}
 	var res layer
 	if in.Resource != nil {
 		res = evalPolicy(in.Resource, "resource", ctx, true, hasBoundary)
@@ -177,6 +194,9 @@ func (e *evaluator) evaluate(req Request) Result {
 
 	var denies []StatementRef
 	for _, l := range scps {
+		denies = append(denies, l.deny...)
+	}
+	for _, l := range rcps {
 		denies = append(denies, l.deny...)
 	}
 	denies = append(denies, res.deny...)

@@ -282,3 +282,42 @@ func TestAllowWithNotPrincipalGrantsNothing(t *testing.T) {
 		t.Errorf("Allow with NotPrincipal = %v, want IMPLICIT_DENY", got.Decision)
 	}
 }
+
+func TestResourceControlPolicies(t *testing.T) {
+	full := MustParse(`{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*",
+	  "Resource": "*"}}`)
+	tls := MustParse(`{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*",
+	  "Resource": "*"}, {"Sid": "TLS", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+	  "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}]}`)
+	public := MustParse(`{"Statement": {"Effect": "Allow", "Principal": "*",
+	  "Action": "s3:GetObject", "Resource": "*"}}`)
+	tests := []struct {
+		name string
+		rcps []*Policy
+		p    Principal
+		ctx  map[string][]string
+		want Decision
+	}{
+		{"full access", []*Policy{full}, anonymous, secure("false"), Allowed},
+		{"tls deny reaches anonymous callers", []*Policy{full, tls}, anonymous,
+			secure("false"), ExplicitDeny},
+		{"tls deny reaches principals of other accounts", []*Policy{tls}, crossPrincipal,
+			secure("false"), ExplicitDeny},
+		{"tls allows secure requests", []*Policy{tls}, anonymous, secure("true"), Allowed},
+		{"only denies decide: RCPFullAWSAccess is always attached", []*Policy{
+			MustParse(`{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+			  "Resource": "*"}}`)}, anonymous, nil, Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := Input{Resource: public, RCPs: tt.rcps, ResourceAccount: acct,
+				Identity: []*Policy{public}}
+			got := Evaluate(in, Request{Principal: tt.p, Action: "s3:GetObject",
+				Resource: "arn:aws:s3:::b/k", Context: tt.ctx})
+			if got.Decision != tt.want {
+				t.Errorf("Evaluate() = %v (%v %v), want %v", got.Decision, got.Deciding,
+					got.Missing, tt.want)
+			}
+		})
+	}
+}

@@ -72,6 +72,12 @@ func TestParseErrors(t *testing.T) {
 			`{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}}`,
 			ParseError{1, 96, "Statement.Condition.Bool.aws:SecureTransport",
 				`"yes" is not "true" or "false"`}},
+		{"variable in a numeric operator",
+			`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", ` +
+				`"Condition": {"NumericLessThan": {"n": "${aws:MultiFactorAuthAge}"}}}}`,
+			ParseError{1, 114, "Statement.Condition.NumericLessThan.n",
+				`"${aws:MultiFactorAuthAge}": policy variables are replaced only in the ` +
+					`values of String, Bool and ARN operators`}},
 		{"duplicate key", `{"Statement": {"Effect": "Allow", "Effect": "Deny", "Action": "*"}}`,
 			ParseError{1, 35, "Statement.Effect", `invalid JSON: duplicate key "Effect"`}},
 		{"duplicate sid",

@@ -50,7 +50,7 @@ func (ps *PrincipalSet) match(p Principal) principalMatch {
 		}
 	}
 	if p.ARN == "" && p.Account == "" {
-		return noMatch
+		return best
 	}
 	role, isSession := roleOfSession(p.ARN)
 	user, isFedUser := userOfFederatedSession(p.ARN)

@@ -120,6 +120,8 @@ func TestDifferential(t *testing.T) {
 		fmt.Printf("explained disagreements (each decided by AWS documentation, see "+
 			"known_test.go):\n%s\n", strings.Join(whys, "\n"))
 	}
+	fmt.Printf("agreement counting the explained differences: %.3f%%\n",
+		100*float64(agree+sumValues(explained))/float64(compared))
 	theirs := time.Duration(timing.ElapsedNs)
 	fmt.Printf("speed: iampolicy %.0f decisions/s, iam-simulate %.0f decisions/s "+
 		"(%.0fx)\n", float64(len(cases))/ours.Seconds(),

@@ -20,6 +20,7 @@ type Case struct {
 	ResourcePolicy      json.RawMessage     `json:"resourcePolicy,omitempty"`
 	PermissionsBoundary json.RawMessage     `json:"permissionsBoundary,omitempty"`
 	SCPs                []json.RawMessage   `json:"scps"`
+	RCPs                []json.RawMessage   `json:"rcps"`
 	SessionPolicy       json.RawMessage     `json:"sessionPolicy,omitempty"`
 }
 
@@ -47,6 +48,10 @@ var principals = []principal{
 	{arn: "arn:aws:iam::222222222222:user/bob", account: Partner, username: "bob",
 		userid: "AIDABOB", tags: map[string]string{"team": "data"}},
 }
+
+// root is the owner account's root user, used in a few cases.
+var root = principal{arn: "arn:aws:iam::111111111111:root", account: Owner,
+	userid: "111111111111"}
 
 type target struct {
 	actions   []string
@@ -93,6 +98,7 @@ var resourcePatterns = []string{
 	"arn:aws:sns:us-east-1:111111111111:alerts", "arn:aws:dynamodb:*:*:table/Orders",
 	"arn:aws:dynamodb:us-east-1:111111111111:table/*", "arn:aws:secretsmanager:*:*:secret:db-*",
 	"arn:aws:*:*:111111111111:*", "arn:aws:s3:::DATA-BUCKET/*",
+	"arn:aws:s3:::data-bucket/${aws:PrincipalTag/team}*",
 }
 
 var awsPrincipals = []string{
@@ -163,6 +169,12 @@ var conditions = []condition{
 		[]string{"ec2.amazonaws.com"}},
 	{"ForAnyValue:StringNotLike", "aws:PrincipalServiceNamesList", []string{"ec2.*"}},
 	{"StringEquals", "aws:ResourceAccount", []string{"111111111111"}},
+	{"StringEquals", "aws:PrincipalTag/team", []string{"${aws:username}", "data"}},
+	{"StringNotEquals", "aws:PrincipalTag/team", []string{"${aws:username}"}},
+	{"StringLike", "aws:userid", []string{"*:${aws:username}", "AIDA${aws:username}*"}},
+	{"StringEquals", "aws:username", []string{"${aws:PrincipalTag/team}"}},
+	{"StringNotLike", "aws:PrincipalArn", []string{"*/${aws:username}"}},
+	{"ArnLike", "aws:PrincipalArn", []string{"arn:aws:iam::${aws:PrincipalAccount}:*"}},
 	{"StringEquals", "aws:PrincipalOrgID", []string{"o-abc"}},
 	{"StringNotEqualsIfExists", "aws:PrincipalOrgID", []string{"o-abc"}},
 }
@@ -193,14 +205,21 @@ func (g *Generator) Next(id int) Case {
 	g.action, g.resource = c.Action, c.Resource
 
 	anonymous := g.chance(0.05)
+	service := !anonymous && g.chance(0.03)
 	var p principal
-	if !anonymous {
+	switch {
+	case service:
+		c.Principal = "sns.amazonaws.com"
+	case !anonymous:
 		p = principals[g.r.IntN(len(principals))]
+		if g.chance(0.003) {
+			p = root
+		}
 		c.Principal = p.arn
 	}
-	g.context(&c, p, anonymous)
+	g.context(&c, p, anonymous || service)
 
-	if !anonymous {
+	if !anonymous && !service {
 		for range g.r.IntN(3) {
 			c.IdentityPolicies = append(c.IdentityPolicies, g.policy(false, 1+g.r.IntN(3)))
 		}
@@ -216,14 +235,20 @@ func (g *Generator) Next(id int) Case {
 			c.SessionPolicy = g.policy(false, 1+g.r.IntN(2))
 		}
 	}
-	if anonymous || g.chance(0.6) {
+	if anonymous || service || g.chance(0.6) {
 		c.ResourcePolicy = g.policy(true, 1+g.r.IntN(3))
+	}
+	if !service && g.chance(0.1) {
+		c.RCPs = append(c.RCPs, g.rcp())
 	}
 	if c.IdentityPolicies == nil {
 		c.IdentityPolicies = []json.RawMessage{}
 	}
 	if c.SCPs == nil {
 		c.SCPs = []json.RawMessage{}
+	}
+	if c.RCPs == nil {
+		c.RCPs = []json.RawMessage{}
 	}
 	return c
 }
@@ -296,6 +321,23 @@ func (g *Generator) scp() json.RawMessage {
 	return mustJSON(map[string]any{"Version": "2012-10-17", "Statement": stmts})
 }
 
+// rcp returns a resource control policy: Deny statements for every principal, as AWS
+// allows in a customer-managed RCP.
+func (g *Generator) rcp() json.RawMessage {
+	var stmts []map[string]any
+	for range 1 + g.r.IntN(2) {
+		s := g.statement(false)
+		s["Effect"] = "Deny"
+		s["Principal"] = "*"
+		// RCPs take neither NotAction nor the action "*".
+		delete(s, "NotAction")
+		s["Action"] = g.list([]string{"s3:*", "s3:GetObject", "sqs:*", "s3:Put*",
+			"dynamodb:*", "secretsmanager:GetSecretValue", "sns:Publish"}, 2)
+		stmts = append(stmts, s)
+	}
+	return mustJSON(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+}
+
 func (g *Generator) policy(resource bool, n int) json.RawMessage {
 	var stmts []map[string]any
 	for i := range n {
@@ -354,8 +396,12 @@ func (g *Generator) statement(resource bool) map[string]any {
 			s["NotPrincipal"] = map[string]any{"AWS": g.list(awsPrincipals, 2)}
 		} else if effect == "Deny" && g.chance(0.15) {
 			s["NotPrincipal"] = map[string]any{"AWS": g.list(awsPrincipals, 3)}
-		} else if g.chance(0.3) {
+		} else if g.chance(0.25) {
 			s["Principal"] = "*"
+		} else if g.chance(0.05) {
+			s["Principal"] = map[string]any{"AWS": "*"}
+		} else if g.chance(0.05) {
+			s["Principal"] = map[string]any{"Service": "sns.amazonaws.com"}
 		} else {
 			s["Principal"] = map[string]any{"AWS": g.list(awsPrincipals, 3)}
 		}

@@ -1,7 +1,9 @@
 package difftest
 
 import (
+	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/proctorlabs/proctor/iampolicy"
 )
@@ -22,6 +24,19 @@ const (
 	// a statement, iam-simulate grants to every principal not listed.
 	WhyAllowNotPrincipal = "Allow with NotPrincipal is not supported and grants nothing " +
 		"(IAM User Guide, reference_policies_elements_notprincipal.html)"
+	// WhyRoot: the account's root user is allowed without any policy. AWS, IAM User Guide,
+	// "Determining whether a request is allowed or denied within an account"
+	// (reference_policies_evaluation-logic_policy-eval-denyallow.html): all requests are
+	// implicitly denied "with the exception of the AWS account root user, which has full
+	// access". iam-simulate evaluates the root user like any other principal.
+	WhyRoot = "the account root user is allowed without a policy (IAM User Guide, " +
+		"reference_policies_evaluation-logic_policy-eval-denyallow.html)"
+	// WhyArnVariables: AWS lists policy variables as supported in the values of ARN
+	// operators (IAM User Guide, reference_policies_elements_condition_operators.html,
+	// "Amazon Resource Name (ARN) condition operators"); iam-simulate does not replace
+	// them there.
+	WhyArnVariables = "policy variables are replaced in ARN operators (IAM User Guide, " +
+		"reference_policies_elements_condition_operators.html)"
 )
 
 // Explain returns why iampolicy's decision differs from iam-simulate's on a case, when
@@ -39,7 +54,98 @@ func Explain(c Case, ours, theirs iampolicy.Decision) string {
 		allowNotPrincipalGrant(p) {
 		return WhyAllowNotPrincipal
 	}
+	if ours == iampolicy.Allowed && theirs == iampolicy.ImplicitDeny &&
+		c.Principal == "arn:aws:iam::"+c.ResourceAccount+":root" {
+		return WhyRoot
+	}
+	if withoutArnVariables(c, theirs) {
+		return WhyArnVariables
+	}
 	return ""
+}
+
+// unresolvedARN stands for a policy variable iam-simulate leaves in an ARN operator's
+// value: it matches no ARN.
+const unresolvedARN = "arn:proctor:unresolved:::"
+
+// withoutArnVariables reports whether reading ARN operators' values that hold policy
+// variables as values that match nothing (as iam-simulate does) gives its decision.
+func withoutArnVariables(c Case, theirs iampolicy.Decision) bool {
+	changed := false
+	rewrite := func(doc json.RawMessage) json.RawMessage {
+		out, ok := rewriteArnVariables(doc)
+		changed = changed || ok
+		return out
+	}
+	c.IdentityPolicies = mapDocs(c.IdentityPolicies, rewrite)
+	c.SCPs = mapDocs(c.SCPs, rewrite)
+	c.RCPs = mapDocs(c.RCPs, rewrite)
+	c.ResourcePolicy = rewrite(c.ResourcePolicy)
+	c.PermissionsBoundary = rewrite(c.PermissionsBoundary)
+	c.SessionPolicy = rewrite(c.SessionPolicy)
+	if !changed {
+		return false
+	}
+	p, err := Prepare(c)
+	return err == nil && iampolicy.Evaluate(p.Input, p.Request).Decision == theirs
+}
+
+func mapDocs(docs []json.RawMessage, f func(json.RawMessage) json.RawMessage) []json.RawMessage {
+	out := make([]json.RawMessage, len(docs))
+	for i, d := range docs {
+		out[i] = f(d)
+	}
+	return out
+}
+
+// rewriteArnVariables replaces, in every ARN operator of the document, the values that
+// hold a policy variable by unresolvedARN.
+func rewriteArnVariables(doc json.RawMessage) (json.RawMessage, bool) {
+	if len(doc) == 0 {
+		return doc, false
+	}
+	var d map[string]any
+	if json.Unmarshal(doc, &d) != nil {
+		return doc, false
+	}
+	stmts, ok := d["Statement"].([]any)
+	if !ok {
+		stmts = []any{d["Statement"]}
+	}
+	changed := false
+	for _, s := range stmts {
+		st, _ := s.(map[string]any)
+		cond, _ := st["Condition"].(map[string]any)
+		for op, block := range cond {
+			name := strings.ToLower(op[strings.LastIndexByte(op, ':')+1:])
+			if !strings.HasPrefix(name, "arn") {
+				continue
+			}
+			keys, _ := block.(map[string]any)
+			for k, v := range keys {
+				switch vv := v.(type) {
+				case string:
+					if strings.Contains(vv, "${") {
+						keys[k], changed = unresolvedARN, true
+					}
+				case []any:
+					for i, e := range vv {
+						if es, ok := e.(string); ok && strings.Contains(es, "${") {
+							vv[i], changed = unresolvedARN, true
+						}
+					}
+				}
+			}
+		}
+	}
+	if !changed {
+		return doc, false
+	}
+	out, err := json.Marshal(d)
+	if err != nil {
+		return doc, false
+	}
+	return out, true
 }
 
 // sessionARNGrant reports whether the session policy alone does not allow the request

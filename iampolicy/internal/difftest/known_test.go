@@ -87,3 +87,42 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestKnownRootUser(t *testing.T) {
+	// IAM User Guide, reference_policies_evaluation-logic_policy-eval-denyallow.html: by
+	// default all requests are implicitly denied, except those of the account root user,
+	// which has full access.
+	c := Case{Principal: "arn:aws:iam::111111111111:root", Action: "sqs:DeleteMessage",
+		Resource: "arn:aws:sqs:us-east-1:111111111111:orders", ResourceAccount: Owner}
+	p, _ := Prepare(c)
+	if got := iampolicy.Evaluate(p.Input, p.Request).Decision; got != iampolicy.Allowed {
+		t.Errorf("root user without policies = %v, want ALLOWED", got)
+	}
+	if why := Explain(c, iampolicy.Allowed, iampolicy.ImplicitDeny); why != WhyRoot {
+		t.Errorf("Explain() = %q, want the root user rule", why)
+	}
+}
+
+func TestKnownArnVariables(t *testing.T) {
+	// IAM User Guide, reference_policies_elements_condition_operators.html: the ARN
+	// condition operators support policy variables.
+	c := Case{
+		Principal: "arn:aws:iam::111111111111:user/alice", Action: "sqs:SendMessage",
+		Resource: "arn:aws:sqs:us-east-1:111111111111:orders", ResourceAccount: Owner,
+		Context: map[string][]string{"aws:PrincipalAccount": {Owner},
+			"aws:PrincipalArn": {"arn:aws:iam::111111111111:user/alice"}},
+		IdentityPolicies: []json.RawMessage{json.RawMessage(`{"Version": "2012-10-17",
+		  "Statement": {"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition":
+		  {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:user/*"}}}}`)},
+	}
+	p, err := Prepare(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := iampolicy.Evaluate(p.Input, p.Request).Decision; got != iampolicy.Allowed {
+		t.Errorf("ArnLike with a resolved variable = %v, want ALLOWED", got)
+	}
+	if why := Explain(c, iampolicy.Allowed, iampolicy.ImplicitDeny); why != WhyArnVariables {
+		t.Errorf("Explain() = %q, want the ARN variable rule", why)
+	}
+}

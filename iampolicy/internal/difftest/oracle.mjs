@@ -27,7 +27,8 @@ function simulation(c) {
       name: `identity[${i}]`, policy })),
     serviceControlPolicies: (c.scps || []).map((policy, i) => ({
       orgIdentifier: `level-${i}`, policies: [{ name: `scp[${i}]`, policy }] })),
-    resourceControlPolicies: [],
+    resourceControlPolicies: (c.rcps || []).map((policy, i) => ({
+      orgIdentifier: `level-${i}`, policies: [{ name: `rcp[${i}]`, policy }] })),
   };
   if (c.resourcePolicy) sim.resourcePolicy = c.resourcePolicy;
   if (c.permissionsBoundary) {
@@ -42,7 +43,7 @@ async function decide(c) {
   try {
     const r = await runSimulation(simulation(c), { simulationMode: 'Strict' });
     if (r.resultType === 'error') {
-      return { id: c.id, error: r.errors.message || JSON.stringify(r.errors) };
+      return { id: c.id, error: JSON.stringify(r.errors) };
     }
     const out = { id: c.id, result: r.overallResult };
     const ignored = r.result?.ignoredContextKeys;

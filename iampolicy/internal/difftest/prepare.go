@@ -50,6 +50,13 @@ func Prepare(c Case) (Prepared, error) {
 		}
 		p.Input.SCPs = append(p.Input.SCPs, pol)
 	}
+	for i, d := range c.RCPs {
+		pol, err := parse(d, fmt.Sprintf("rcp[%d]", i))
+		if err != nil {
+			return p, err
+		}
+		p.Input.RCPs = append(p.Input.RCPs, pol)
+	}
 	var err error
 	if p.Input.Resource, err = parse(c.ResourcePolicy, "resource"); err != nil {
 		return p, err
