@@ -396,3 +396,35 @@ func TestSDKSTSAndKMS(t *testing.T) {
 		})
 	}
 }
+
+func TestPresignedGetObject(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{secure: true})
+	bucket := "presign-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("a b.txt"),
+		Body: strings.NewReader("shared")})
+	must(t, "PutObject", err)
+	req, err := s3.NewPresignClient(c).PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket: &bucket, Key: aws.String("a b.txt")})
+	must(t, "PresignGetObject", err)
+
+	get := func(url string) (int, string) {
+		resp, err := httpClient(srv, false).Get(url)
+		must(t, "GET", err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(req.URL); code != 200 || body != "shared" {
+		t.Errorf("presigned GET = %d %q, want 200 %q", code, body, "shared")
+	}
+	tampered := strings.Replace(req.URL, "a%20b.txt", "other.txt", 1)
+	if code, body := get(tampered); code != 403 || !strings.Contains(body,
+		"SignatureDoesNotMatch") {
+		t.Errorf("presigned GET of another key = %d %s, want 403 SignatureDoesNotMatch",
+			code, body)
+	}
+}

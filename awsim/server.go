@@ -231,6 +231,7 @@ func (s *Server) changed() {
 
 func (s *Server) saveLoop() {
 	defer close(s.saveDone)
+	delay := saveDelay
 	for {
 		select {
 		case <-s.stopSave:
@@ -240,11 +241,15 @@ func (s *Server) saveLoop() {
 		select {
 		case <-s.stopSave:
 			return
-		case <-time.After(saveDelay):
+		case <-time.After(delay):
 		}
+		start := time.Now()
 		if err := s.save(); err != nil {
 			s.log.Error("awsim: state not saved", "err", err)
 		}
+		// A large state takes long to encode, and encoding holds the read lock; waiting ten
+		// times as long as the last save keeps saving to a tenth of the time.
+		delay = max(saveDelay, 10*time.Since(start))
 	}
 }
 
