@@ -168,7 +168,6 @@ func TestPolicyVariables(t *testing.T) {
 			kv("s3:prefix", "a"), false},
 		{Version2012, `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:*"}}`,
 			nil, true},
-
 	}
 	for _, tt := range tests {
 		t.Run(tt.version+" "+tt.cond, func(t *testing.T) {
