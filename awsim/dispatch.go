@@ -29,6 +29,7 @@ type endpoint struct {
 	secure bool
 }
 
+// ServeHTTP answers proxy requests on the plain listener and AWS requests on both.
 func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !e.secure && (r.Method == http.MethodConnect || isAbsoluteForm(r)) {
 		if !e.s.proxy(w, r) {
@@ -72,6 +73,7 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader records the status for the request's log line.
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -79,6 +81,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write records an implicit 200 for the request's log line.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK

@@ -152,7 +152,8 @@ func (s *Server) Start(httpAddr, httpsAddr string) error {
 			MinVersion: tls.VersionTLS12}}
 	go func() { _ = s.httpSrv.Serve(hl) }()
 	go func() { _ = s.httpsSrv.ServeTLS(tl, "", "") }()
-	s.log.Info("awsim listening", "http", s.HTTPEndpoint(), "https", s.HTTPSEndpoint())
+	s.log.Info("awsim listening", "http", s.endpointURL("http", s.httpPort),
+		"https", s.endpointURL("https", s.httpsPort))
 	return nil
 }
 
@@ -162,6 +163,8 @@ func (s *Server) endpointURL(scheme string, port int) string {
 
 // HTTPEndpoint returns the HTTP endpoint, such as "http://localhost:4566"; "" before Start.
 func (s *Server) HTTPEndpoint() string {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
 	if s.httpPort == 0 {
 		return ""
 	}
@@ -170,6 +173,8 @@ func (s *Server) HTTPEndpoint() string {
 
 // HTTPSEndpoint returns the HTTPS endpoint, such as "https://localhost:4567"; "" before Start.
 func (s *Server) HTTPSEndpoint() string {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
 	if s.httpsPort == 0 {
 		return ""
 	}
