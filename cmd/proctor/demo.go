@@ -126,7 +126,8 @@ func runDemo(ctx context.Context, a *app, dataDir, labID string) error {
 		return err
 	}
 
-	if _, err := c.sandbox.DeleteSandbox(ctx, &pb.DeleteSandboxRequest{Name: sb.GetName()}); err != nil {
+	_, err = c.sandbox.DeleteSandbox(ctx, &pb.DeleteSandboxRequest{Name: sb.GetName()})
+	if err != nil {
 		return apiError(err)
 	}
 	fmt.Fprintf(w, "\n7. The sandbox is deleted. First attempt %s, second attempt %s.\n",
@@ -138,7 +139,8 @@ func runDemo(ctx context.Context, a *app, dataDir, labID string) error {
 }
 
 // demoAttempt submits an attempt, prints each check as it completes and then the report.
-func demoAttempt(ctx context.Context, c *clients, sandbox string, w io.Writer) (*pb.Attempt, error) {
+func demoAttempt(ctx context.Context, c *clients, sandbox string,
+	w io.Writer) (*pb.Attempt, error) {
 	resp, err := c.attempts.CreateAttempt(ctx, &pb.CreateAttemptRequest{
 		Parent: sandbox, RequestId: newRequestID()})
 	if err != nil {

@@ -232,8 +232,9 @@ cat > policy.json <<POLICY
 POLICY
 aws s3api put-bucket-policy --bucket "$bucket" --policy file://policy.json
 key=$(aws kms create-key --description "reports bucket key" --query KeyMetadata.Arn --output text)
+rule="{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"$key\"}"
 aws s3api put-bucket-encryption --bucket "$bucket" --server-side-encryption-configuration \
-  "{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"$key\"}}]}"
+  "{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":$rule}]}"
 aws s3control get-public-access-block --account-id "$acct" --output text
 `, sb.AccountID)
 	if out, err := learnerShell(t, work, env, fix); err != nil {
