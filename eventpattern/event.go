@@ -22,6 +22,7 @@ type eventParser struct {
 	pending []pendingMember // members of the objects being read, innermost last
 }
 
+// syntaxError reports malformed event JSON and the byte offset where it was found.
 type syntaxError struct {
 	msg string
 	off int
