@@ -9,14 +9,21 @@ import (
 // whether it allows a request with the given context.
 func condHolds(t *testing.T, version, cond string, ctx map[string][]string) bool {
 	t.Helper()
+	return condHoldsFor(t, userPrincipal, version, cond, ctx)
+}
+
+// condHoldsFor is condHolds for a given principal.
+func condHoldsFor(t *testing.T, p Principal, version, cond string,
+	ctx map[string][]string) bool {
+	t.Helper()
 	doc := fmt.Sprintf(`{"Version": %q, "Statement": {"Effect": "Allow", "Action": "*", `+
 		`"Resource": "*", "Condition": %s}}`, version, cond)
-	p, err := Parse([]byte(doc))
+	pol, err := Parse([]byte(doc))
 	if err != nil {
 		t.Fatalf("Parse(%s): %v", cond, err)
 	}
-	r := Evaluate(Input{Identity: []*Policy{p}},
-		Request{Principal: userPrincipal, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k",
+	r := Evaluate(Input{Identity: []*Policy{pol}},
+		Request{Principal: p, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k",
 			Context: ctx})
 	return r.Decision == Allowed
 }
@@ -121,6 +128,8 @@ func TestConditionOperators(t *testing.T) {
 		{`{"StringEquals": {"aws:PrincipalAccount": "111122223333"}}`, nil, true},
 		{`{"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:user/alice"}}`, nil,
 			true},
+		{`{"StringEquals": {"aws:username": "alice"}}`, nil, true},
+		{`{"Null": {"aws:username": "true"}}`, nil, false},
 		{`{"StringEquals": {"s3:prefix": "a"}, "Bool": {"aws:SecureTransport": "true"}}`,
 			kv("s3:prefix", "a", "aws:SecureTransport", "false"), false},
 		{`{"StringEquals": {"s3:prefix": "a", "s3:delimiter": "/"}}`,
@@ -176,11 +185,12 @@ func TestPolicyVariables(t *testing.T) {
 			if version == "" {
 				p := MustParse(`{"Statement": {"Effect": "Allow", "Action": "*", ` +
 					`"Resource": "*", "Condition": ` + tt.cond + `}}`)
-				got = Evaluate(Input{Identity: []*Policy{p}}, Request{Principal: userPrincipal,
+				got = Evaluate(Input{Identity: []*Policy{p}}, Request{Principal: rolePrincipal,
 					Action: "s3:ListBucket", Resource: "arn:aws:s3:::b",
 					Context: tt.ctx}).Decision == Allowed
 			} else {
-				got = condHolds(t, version, tt.cond, tt.ctx)
+				// A role session has no aws:username unless the context gives one.
+				got = condHoldsFor(t, rolePrincipal, version, tt.cond, tt.ctx)
 			}
 			if got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
@@ -203,7 +213,7 @@ func TestResourceVariables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := Evaluate(Input{Identity: []*Policy{p}},
-			Request{Principal: userPrincipal, Action: "s3:GetObject", Resource: tt.resource,
+			Request{Principal: rolePrincipal, Action: "s3:GetObject", Resource: tt.resource,
 				Context: tt.ctx})
 		if got.Decision != tt.want {
 			t.Errorf("%s with %v = %v, want %v", tt.resource, tt.ctx, got.Decision, tt.want)

@@ -36,8 +36,8 @@ type Request struct {
 	Resource string
 	// Context holds the condition keys of the request; names are case-insensitive and
 	// a key with no values counts as missing. Evaluate adds aws:PrincipalArn,
-	// aws:PrincipalAccount and aws:PrincipalServiceName from the principal when the
-	// context does not carry them.
+	// aws:PrincipalAccount, aws:PrincipalServiceName and (for IAM users) aws:username
+	// from the principal when the context does not carry them.
 	Context map[string][]string
 }
 
@@ -63,11 +63,27 @@ func (c *evalContext) lookup(lower string) ([]string, bool) {
 		v = p.Account
 	case "aws:principalservicename":
 		v = p.Service
+	case "aws:username":
+		v = userName(p.ARN)
 	}
 	if v == "" {
 		return nil, false
 	}
 	return []string{v}, true
+}
+
+// userName returns the name of an IAM user ARN (without its path), "" for any other ARN:
+// AWS sets aws:username only for IAM users.
+func userName(arn string) string {
+	var seg [6]string
+	if splitARN(arn, &seg, nil) != 6 || seg[2] != "iam" {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(seg[5], "user/")
+	if !ok {
+		return ""
+	}
+	return rest[strings.LastIndexByte(rest, '/')+1:]
 }
 
 // principalARNKey returns the value AWS gives aws:PrincipalArn: the role's ARN for a role

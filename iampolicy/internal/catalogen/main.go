@@ -30,11 +30,45 @@ func main() {
 	version := flag.String("version", "", "version of "+pkgName+" to install")
 	pkgDir := flag.String("pkg", "", "an installed "+pkgName+" directory (skips npm)")
 	out := flag.String("out", "catalogdata", "output directory")
+	check := flag.Bool("check", false, "generate into a temporary directory and fail if "+
+		"the files in -out differ (the committed catalog is stale)")
 	flag.Parse()
-	if err := run(*version, *pkgDir, *out); err != nil {
+	if err := generate(*version, *pkgDir, *out, *check); err != nil {
 		fmt.Fprintln(os.Stderr, "catalogen:", err)
 		os.Exit(1)
 	}
+}
+
+// generate writes the catalog into out, or with check compares a fresh generation with
+// the files in out.
+func generate(version, pkgDir, out string, check bool) error {
+	if !check {
+		return run(version, pkgDir, out)
+	}
+	tmp, err := os.MkdirTemp("", "catalogen")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := run(version, pkgDir, tmp); err != nil {
+		return err
+	}
+	for _, name := range []string{"catalog.json.gz", "LICENSE", "SOURCE"} {
+		fresh, err := os.ReadFile(filepath.Join(tmp, name))
+		if err != nil {
+			return err
+		}
+		committed, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			return fmt.Errorf("%s is missing: run go generate ./iampolicy/...: %w", name, err)
+		}
+		if !bytes.Equal(fresh, committed) {
+			return fmt.Errorf("%s differs from a fresh generation: run go generate "+
+				"./iampolicy/...", filepath.Join(out, name))
+		}
+	}
+	fmt.Println("catalogen: the committed catalog is up to date")
+	return nil
 }
 
 func run(version, pkgDir, out string) error {
