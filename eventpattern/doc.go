@@ -50,19 +50,21 @@
 // [Compile] rejects what EventBridge rejects, with an [*Error] naming the field path and the
 // reason in EventBridge's words: a pattern that is not a JSON object, leaves that are not
 // arrays, empty arrays and objects, unknown or mis-cased operators, operands of the wrong type,
-// malformed numeric ranges and CIDR blocks, consecutive '*' in wildcards, wildcard operands
+// malformed numeric ranges and CIDR blocks (EventBridge allows at most /31 for IPv4 and /127
+// for IPv6), consecutive '*' in wildcards, wildcard operands
 // too complex to match efficiently, and patterns over [MaxPatternLength] characters. Member
 // names that repeat in a pattern object keep the last value, as EventBridge does.
 //
 // # What callers may rely on
 //
 // A [Pattern] is immutable and safe for concurrent use; compile it once and match it many
-// times. Matching reads only the parts of an event that the pattern names, never backtracks
-// (wildcards are matched in one scan), and costs time proportional to the size of the event
-// times the number of "$or" alternatives (at most [MaxBranches]); the size of the pattern adds
-// nothing beyond that. [Pattern.Match] validates the whole
-// event and returns an error only for malformed JSON or an event that is not an object;
-// [Pattern.MatchValue] takes an event already decoded by encoding/json. [Test] has the
-// semantics of the TestEventPattern API, including its check that the event has the required
-// envelope fields.
+// times. [Pattern.Match] validates the whole event, returns an error only for malformed JSON
+// or an event that is not an object, and keeps only the parts of the event that the pattern
+// names. Matching then visits each kept part once per "$or" alternative (at most
+// [MaxBranches]) and never backtracks: wildcards are matched in one left-to-right scan. Its
+// cost is therefore linear in the size of the event, whatever the pattern's operators.
+// [Pattern.MatchValue] takes an event already decoded by encoding/json and gives the same
+// verdicts. When an event repeats a member name, the last one counts, as with encoding/json.
+// [Test] has the semantics of the TestEventPattern API, including its check that the event
+// has the envelope fields TestEventPattern requires.
 package eventpattern
