@@ -101,6 +101,7 @@ func (c *awsCLI) file(name, content string) string {
 }
 
 func TestDebianCLI(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, "")
 	acct := newAccount(t, srv)
 	cli := newCLI(t, srv, acct.Learner)
@@ -128,6 +129,12 @@ func TestDebianCLI(t *testing.T) {
 	if !ok || !strings.Contains(out, "report.txt") {
 		t.Errorf("s3 ls = %q %q, want report.txt listed", out, errOut)
 	}
+	cli.ok(https, nil, "s3", "cp", cli.file("notes.txt", "copied"), "s3://"+bucket+"/notes.txt")
+	cli.ok(https, nil, "s3", "cp", "s3://"+bucket+"/notes.txt", filepath.Join(cli.dir, "back.txt"))
+	if got, _ := os.ReadFile(filepath.Join(cli.dir, "back.txt")); string(got) != "copied" {
+		t.Errorf("s3 cp round trip = %q, want %q", got, "copied")
+	}
+	cli.ok(https, nil, "s3", "rm", "s3://"+bucket+"/notes.txt")
 	var list struct{ Contents []struct{ Key string } }
 	cli.ok(https, &list, "s3api", "list-objects-v2", "--bucket", bucket)
 	if len(list.Contents) != 1 || list.Contents[0].Key != "docs/report.txt" {
@@ -203,7 +210,33 @@ func TestDebianCLI(t *testing.T) {
 		t.Errorf("get-bucket-encryption = %+v, want aws:kms with %s", r, key.KeyMetadata.Arn)
 	}
 
-	// S3 Control: the CLI puts ACCOUNT.localhost in front; HTTPS_PROXY tunnels it to awsim.
+	cli.ok(https, nil, "s3api", "delete-object", "--bucket", bucket, "--key", "docs/report.txt")
+	cli.fails(https, "NoSuchKey", "s3api", "get-object", "--bucket", bucket, "--key",
+		"docs/report.txt", filepath.Join(cli.dir, "gone.txt"))
+	cli.ok(https, nil, "s3api", "delete-bucket", "--bucket", bucket)
+	cli.fails(https, "NoSuchBucket", "s3api", "get-bucket-policy", "--bucket", bucket)
+}
+
+func TestDebianCLISignatureFailure(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	bad := acct.Learner
+	bad.SecretAccessKey = corrupt(bad.SecretAccessKey)
+	cli := newCLI(t, srv, bad)
+	cli.fails(srv.HTTPSEndpoint(), "SignatureDoesNotMatch", "sts", "get-caller-identity")
+	cli.fails(srv.HTTPSEndpoint(), "SignatureDoesNotMatch", "s3api", "list-buckets")
+	cli.fails(srv.HTTPSEndpoint(), "InvalidSignatureException", "kms", "list-keys")
+}
+
+// TestDebianCLIS3Control: the CLI puts ACCOUNT.localhost in front of the endpoint's host;
+// HTTPS_PROXY pointing at awsim's HTTP listener tunnels it to the HTTPS listener.
+func TestDebianCLIS3Control(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	cli := newCLI(t, srv, acct.Learner)
+	https := srv.HTTPSEndpoint()
 	cli.fails(https, "NoSuchPublicAccessBlockConfiguration", "s3control",
 		"get-public-access-block", "--account-id", acct.ID)
 	cli.ok(https, nil, "s3control", "put-public-access-block", "--account-id", acct.ID,
@@ -223,20 +256,4 @@ func TestDebianCLI(t *testing.T) {
 	cli.fails(https, "AccessDenied", "s3control", "get-public-access-block", "--account-id",
 		other.ID)
 
-	cli.ok(https, nil, "s3api", "delete-object", "--bucket", bucket, "--key", "docs/report.txt")
-	cli.fails(https, "NoSuchKey", "s3api", "get-object", "--bucket", bucket, "--key",
-		"docs/report.txt", filepath.Join(cli.dir, "gone.txt"))
-	cli.ok(https, nil, "s3api", "delete-bucket", "--bucket", bucket)
-	cli.fails(https, "NoSuchBucket", "s3api", "get-bucket-policy", "--bucket", bucket)
-}
-
-func TestDebianCLISignatureFailure(t *testing.T) {
-	srv := startServer(t, "")
-	acct := newAccount(t, srv)
-	bad := acct.Learner
-	bad.SecretAccessKey = corrupt(bad.SecretAccessKey)
-	cli := newCLI(t, srv, bad)
-	cli.fails(srv.HTTPSEndpoint(), "SignatureDoesNotMatch", "sts", "get-caller-identity")
-	cli.fails(srv.HTTPSEndpoint(), "SignatureDoesNotMatch", "s3api", "list-buckets")
-	cli.fails(srv.HTTPSEndpoint(), "InvalidSignatureException", "kms", "list-keys")
 }
