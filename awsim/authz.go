@@ -141,11 +141,8 @@ func (c *call) authorize(action, resource string, resourcePolicy *iampolicy.Poli
 		Resource: resource, Context: ctx})
 }
 
-// allowedByIdentity authorises an action of a service without resource policies (KMS key
-// policies are not evaluated yet).
-//
-// TODO: KMS key policies are stored but not enforced, so a key policy that denies the
-// learner's role does not stop the role; labs cannot yet grade key-policy lockouts.
+// allowedByIdentity authorises an action with the caller's identity policy alone, for
+// actions that act on no resource with a policy of its own.
 func (c *call) allowedByIdentity(action, resource string) bool {
 	if c.key == nil {
 		return false

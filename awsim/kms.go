@@ -28,6 +28,10 @@ func kmsHandlers() map[string]handlerFunc {
 		"Decrypt":              decrypt,
 		"GenerateDataKey":      generateDataKey,
 		"ScheduleKeyDeletion":  scheduleKeyDeletion,
+		"GetKeyPolicy":         getKeyPolicy,
+		"PutKeyPolicy":         putKeyPolicy,
+		"EnableKey":            enableKey,
+		"DisableKey":           disableKey,
 	}
 }
 
@@ -110,9 +114,11 @@ func createKey(c *call) (protocol.Params, error) {
 	policy := str(c.in, "Policy")
 	if policy == "" {
 		policy = defaultKeyPolicy(c.key.Account)
-	} else if _, err := iampolicy.Parse([]byte(policy)); err != nil {
+	}
+	parsed, perr := iampolicy.Parse([]byte(policy))
+	if perr != nil {
 		return nil, kmsError("MalformedPolicyDocumentException", "The key policy is not "+
-			"valid: %v", err)
+			"valid: %v", perr)
 	}
 
 	id, err := newUUID()
@@ -124,6 +130,10 @@ func createKey(c *call) (protocol.Params, error) {
 		ARN:         "arn:aws:kms:" + c.region() + ":" + c.key.Account + ":key/" + id,
 		Description: str(c.in, "Description"), KeyUsage: usage, KeySpec: spec,
 		Origin: origin, State: "Enabled", CreatedAt: c.now.UTC(), Policy: policy,
+		parsedPolicy: parsed,
+	}
+	if err := c.lockoutSafe(k, parsed); err != nil {
+		return nil, err
 	}
 	if origin == "EXTERNAL" {
 		k.State = "PendingImport"
@@ -240,7 +250,7 @@ func describeKey(c *call) (protocol.Params, error) {
 		}
 		return nil, err
 	}
-	if err := c.kmsAllow("kms:DescribeKey", k.ARN); err != nil {
+	if err := c.kmsAllowKey("kms:DescribeKey", &k); err != nil {
 		return nil, err
 	}
 	return protocol.Params{"KeyMetadata": keyMetadata(&k)}, nil
@@ -393,7 +403,7 @@ func getKeyRotationStatus(c *call) (protocol.Params, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.kmsAllow("kms:GetKeyRotationStatus", k.ARN); err != nil {
+	if err := c.kmsAllowKey("kms:GetKeyRotationStatus", &k); err != nil {
 		return nil, err
 	}
 	if why := rotatable(&k); why != "" {
@@ -414,7 +424,7 @@ func setRotation(c *call, on bool) (protocol.Params, error) {
 	if on {
 		action = "kms:EnableKeyRotation"
 	}
-	if err := c.kmsAllow(action, k.ARN); err != nil {
+	if err := c.kmsAllowKey(action, &k); err != nil {
 		return nil, err
 	}
 	if why := rotatable(&k); why != "" {
@@ -438,7 +448,7 @@ func scheduleKeyDeletion(c *call) (protocol.Params, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.kmsAllow("kms:ScheduleKeyDeletion", k.ARN); err != nil {
+	if err := c.kmsAllowKey("kms:ScheduleKeyDeletion", &k); err != nil {
 		return nil, err
 	}
 	days := int64(30)

@@ -67,7 +67,7 @@ func encrypt(c *call) (protocol.Params, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.kmsAllow("kms:Encrypt", k.ARN); err != nil {
+	if err := c.kmsAllowKey("kms:Encrypt", &k); err != nil {
 		return nil, err
 	}
 	if err := usableForEncryption(&k); err != nil {
@@ -103,7 +103,7 @@ func decrypt(c *call) (protocol.Params, error) {
 	if !ok {
 		return nil, invalid
 	}
-	if err := c.kmsAllow("kms:Decrypt", k.ARN); err != nil {
+	if err := c.kmsAllowKey("kms:Decrypt", &k); err != nil {
 		return nil, err
 	}
 	if ref := str(c.in, "KeyId"); ref != "" {
@@ -139,7 +139,7 @@ func generateDataKey(c *call) (protocol.Params, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.kmsAllow("kms:GenerateDataKey", k.ARN); err != nil {
+	if err := c.kmsAllowKey("kms:GenerateDataKey", &k); err != nil {
 		return nil, err
 	}
 	if err := usableForEncryption(&k); err != nil {

@@ -428,3 +428,61 @@ func TestPresignedGetObject(t *testing.T) {
 			code, body)
 	}
 }
+
+func TestKMSKeyPolicy(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	kc := kmsClient(srv, acct.Learner, true)
+	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	must(t, "CreateKey", err)
+	id := key.KeyMetadata.KeyId
+	got, err := kc.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: id,
+		PolicyName: aws.String("default")})
+	must(t, "GetKeyPolicy", err)
+	if !strings.Contains(aws.ToString(got.Policy), "arn:aws:iam::"+acct.ID+":root") {
+		t.Errorf("default key policy %s does not delegate to the account",
+			aws.ToString(got.Policy))
+	}
+
+	// A policy that names no principal of the account would lock everyone out.
+	lockout := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+		`"Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`
+	_, err = kc.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: id,
+		PolicyName: aws.String("default"), Policy: &lockout})
+	wantCode(t, "PutKeyPolicy that locks the caller out", err, "MalformedPolicyDocumentException")
+
+	// Deny the grader's role explicitly; the learner keeps access through the account.
+	deny := `{"Version":"2012-10-17","Statement":[{"Sid":"Account","Effect":"Allow",` +
+		`"Principal":{"AWS":"arn:aws:iam::` + acct.ID + `:root"},"Action":"kms:*",` +
+		`"Resource":"*"},{"Sid":"NoGrader","Effect":"Deny","Principal":{"AWS":` +
+		`"arn:aws:iam::` + acct.ID + `:role/ProctorGrader"},"Action":"kms:*","Resource":"*"}]}`
+	_, err = kc.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: id,
+		PolicyName: aws.String("default"), Policy: &deny})
+	must(t, "PutKeyPolicy", err)
+	_, err = kmsClient(srv, acct.Grader, true).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: id})
+	wantCode(t, "grader DescribeKey under a deny", err, "AccessDeniedException")
+	_, err = kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: id})
+	must(t, "learner DescribeKey", err)
+
+	// Without the account statement the role's identity policy no longer counts.
+	only := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":` +
+		`"arn:aws:iam::` + acct.ID + `:role/ProctorLearner"},"Action":["kms:PutKeyPolicy",` +
+		`"kms:GetKeyPolicy"],"Resource":"*"}]}`
+	_, err = kc.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: id,
+		PolicyName: aws.String("default"), Policy: &only})
+	must(t, "PutKeyPolicy naming the role", err)
+	_, err = kc.Encrypt(ctx, &kms.EncryptInput{KeyId: id, Plaintext: []byte("x")})
+	wantCode(t, "Encrypt not granted by the key policy", err, "AccessDeniedException")
+
+	_, err = kc.DisableKey(ctx, &kms.DisableKeyInput{KeyId: id})
+	wantCode(t, "DisableKey not granted by the key policy", err, "AccessDeniedException")
+	other, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	must(t, "CreateKey", err)
+	_, err = kc.DisableKey(ctx, &kms.DisableKeyInput{KeyId: other.KeyMetadata.KeyId})
+	must(t, "DisableKey", err)
+	_, err = kc.Encrypt(ctx, &kms.EncryptInput{KeyId: other.KeyMetadata.KeyId,
+		Plaintext: []byte("x")})
+	wantCode(t, "Encrypt with a disabled key", err, "DisabledException")
+	_, err = kc.EnableKey(ctx, &kms.EnableKeyInput{KeyId: other.KeyMetadata.KeyId})
+	must(t, "EnableKey", err)
+}

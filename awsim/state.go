@@ -115,6 +115,8 @@ type kmsKey struct {
 	Policy       string     `json:"policy"`
 	Material     []byte     `json:"material,omitempty"`
 	DeletionDate *time.Time `json:"deletionDate,omitempty"`
+	// parsedPolicy is Policy parsed, filled on first use.
+	parsedPolicy *iampolicy.Policy
 }
 
 type kmsAlias struct {
@@ -158,6 +160,11 @@ func loadState(dir string) (*state, error) {
 		}
 		if a.Aliases == nil {
 			a.Aliases = map[string]*kmsAlias{}
+		}
+		for _, k := range a.KMSKeys {
+			if keyPolicyOf(k) == nil {
+				return nil, fmt.Errorf("awsim: state: policy of key %s does not parse", k.ARN)
+			}
 		}
 	}
 	return st, nil

@@ -42,6 +42,7 @@ var served = []struct {
 		"CreateKey", "DescribeKey", "ListKeys", "CreateAlias", "ListAliases",
 		"GetKeyRotationStatus", "EnableKeyRotation", "DisableKeyRotation",
 		"Encrypt", "Decrypt", "GenerateDataKey", "ScheduleKeyDeletion",
+		"GetKeyPolicy", "PutKeyPolicy", "EnableKey", "DisableKey",
 	}},
 }
 
