@@ -27,6 +27,15 @@
 // protocol) following the operation descriptions generated from botocore's models (package
 // models), and answered with errors in each protocol's own form.
 //
+// # Adding an operation
+//
+// An operation is its description plus a handler. Add its name to the list in
+// models/gen/main.go, run `go generate ./awsim/...` (with Debian's python3-botocore installed)
+// and commit the regenerated models; then write a handlerFunc that reads the decoded input
+// and returns the output as protocol.Params, authorises with the caller's policies, and
+// register it in the service's handler map. The codec does the rest. New starts only when
+// every modelled operation has a handler and every handler an operation.
+//
 // # State
 //
 // State lives in memory and is written to DataDir as a snapshot shortly after every change

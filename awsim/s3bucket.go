@@ -183,6 +183,10 @@ func createBucket(c *call) (protocol.Params, error) {
 	}
 
 	c.s.mu.Lock()
+	if _, live := c.s.st.Accounts[c.key.Account]; !live {
+		c.s.mu.Unlock()
+		return nil, authError(c.svc, errUnknownKey, "")
+	}
 	if b, taken := c.s.st.Buckets[name]; taken {
 		c.s.mu.Unlock()
 		if b.Account == c.key.Account {
