@@ -103,10 +103,17 @@ func Compile(pattern []byte) (*Pattern, error) {
 		return nil, patternError("", -1, "Filter is not an object")
 	}
 
-	c := &compiler{}
-	branches, err := c.object(doc, "", "", []*branchFields{newBranch()}, false)
+	branches, err := (&compiler{}).object(doc, "", "", []*branchFields{newBranch()}, false)
 	if err != nil {
-		return nil, err
+		// EventBridge's matcher falls back to its original rule syntax, in which "$or" is an
+		// ordinary field name, when a pattern is invalid as an "$or" pattern. The error
+		// reported is still the one about "$or".
+		legacy, legacyErr := (&compiler{legacy: true}).object(doc, "", "",
+			[]*branchFields{newBranch()}, false)
+		if legacyErr != nil || !hasOrKey(doc) {
+			return nil, err
+		}
+		branches = legacy
 	}
 	if err := checkWildcardComplexity(branches); err != nil {
 		return nil, err
@@ -116,7 +123,27 @@ func Compile(pattern []byte) (*Pattern, error) {
 
 func newBranch() *branchFields { return &branchFields{fields: map[string]*field{}} }
 
-type compiler struct{}
+// compiler turns a parsed pattern into branches. In legacy mode it reads the original rule
+// syntax: no "$or" operator, and "anything-but" limited to one prefix, one suffix or
+// equals-ignore-case values.
+type compiler struct {
+	legacy bool
+}
+
+// hasOrKey reports whether any object in the pattern has a member named "$or".
+func hasOrKey(n *node) bool {
+	for _, m := range n.members {
+		if m.key == "$or" || hasOrKey(m.value) {
+			return true
+		}
+	}
+	for _, item := range n.items {
+		if hasOrKey(item) {
+			return true
+		}
+	}
+	return false
+}
 
 func joinPath(prefix, key string) string {
 	if prefix == "" {
@@ -133,7 +160,7 @@ func (c *compiler) object(obj *node, prefix, disp string, branches []*branchFiel
 		return nil, patternError(disp, -1, "Empty objects are not allowed")
 	}
 	for _, m := range obj.members {
-		if m.key == "$or" {
+		if m.key == "$or" && !c.legacy {
 			var err error
 			branches, err = c.or(m.value, prefix, disp, branches)
 			if err != nil {
@@ -155,7 +182,7 @@ func (c *compiler) object(obj *node, prefix, disp string, branches []*branchFiel
 				return nil, err
 			}
 		case jsonArray:
-			f, err := compileField(m.value, name, shown)
+			f, err := compileField(m.value, name, shown, c.legacy)
 			if err != nil {
 				return nil, err
 			}

@@ -145,7 +145,7 @@ func TestCompileRejects(t *testing.T) {
 			bad("ip", 0, "Nonstandard IP address: example.com")},
 		{"cidr bad octet", `{"ip": [{"cidr": "10.0.0.256/24"}]}`,
 			bad("ip", 0, "Invalid IP address: 10.0.0.256")},
-		{"or not array", `{"$or": {"a": [1]}}`,
+		{"or not array, nor a valid field", `{"$or": {"a": [{"anything-but": {"wildcard": "x"}}]}}`,
 			bad("$or", -1, "It must be an Array followed with $or.")},
 		{"or one object", `{"$or": [{"a": [1]}]}`,
 			bad("$or", -1, "There must have at least 2 Objects in $or relationship.")},
@@ -228,6 +228,10 @@ func TestCompileAccepts(t *testing.T) {
 		`{"a": [12345678901234567890, null, true, false, "x"]}`,
 		`{"$or": [{"a": [1]}, {"$or": [{"b": [2]}, {"c": [3]}]}]}`,
 		`{"a": [1], "a": [{"exists": false}]}`,
+		// Not "$or" patterns, so read with "$or" as a field name, as EventBridge does.
+		`{"source": ["aws.cloudwatch"], "$or": {"metricType": ["MetricType"]}}`,
+		`{"detail": {"$or": [{"numeric": [">", 0, "<=", 5]}, {"cidr": "10.0.0.0/8"}]}}`,
+		`{"$or": [{"cidr": "10.0.0.0/24"}]}`,
 		`{"id": [{"wildcard": "*:stack/A/*"}, {"wildcard": "*:stack/B/*"},
 			{"wildcard": "*:stack/C/*"}]}`,
 	}

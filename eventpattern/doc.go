@@ -28,7 +28,10 @@
 //   - {"cidr": "10.0.0.0/24"} for IPv4 and IPv6 addresses.
 //
 // "$or" takes an array of at least two pattern objects, any of which may match; it may appear
-// at any level and nest.
+// at any level and nest. Like EventBridge, a pattern that is invalid as an "$or" pattern but
+// valid when "$or" is read as an ordinary field name (as in {"$or": {"a": ["x"]}}) is
+// accepted with that reading; the original rule syntax it then follows has no "wildcard"
+// inside "anything-but" and only one "prefix" or "suffix" string there.
 //
 // # Numbers
 //

@@ -1,7 +1,8 @@
 package eventpattern
 
-// compileField compiles the value array of the field at path (shown in errors as disp).
-func compileField(arr *node, path, disp string) (*field, error) {
+// compileField compiles the value array of the field at path (shown in errors as disp), in
+// the original rule syntax when legacy is set.
+func compileField(arr *node, path, disp string, legacy bool) (*field, error) {
 	if len(arr.items) == 0 {
 		return nil, patternError(disp, -1, "Empty arrays are not allowed")
 	}
@@ -28,7 +29,7 @@ func compileField(arr *node, path, disp string) (*field, error) {
 		case jsonNull:
 			f.matchers = append(f.matchers, exactLiteral{kind: kindNull})
 		case jsonObject:
-			m, absent, reason := compileExpression(item)
+			m, absent, reason := compileExpression(item, legacy)
 			if reason != "" {
 				return nil, patternError(disp, i, "%s", reason)
 			}
@@ -52,7 +53,7 @@ const (
 
 // compileExpression compiles a match expression such as {"prefix": "us-"}. It returns the
 // matcher, or absent=true for {"exists": false}, or the reason the expression is invalid.
-func compileExpression(obj *node) (m matcher, absent bool, reason string) {
+func compileExpression(obj *node, legacy bool) (m matcher, absent bool, reason string) {
 	if len(obj.members) == 0 {
 		return nil, false, "Match expression name not found"
 	}
@@ -90,7 +91,11 @@ func compileExpression(obj *node) (m matcher, absent bool, reason string) {
 		}
 		return m, false, reason
 	case "anything-but":
-		m, reason = compileAnythingBut(v)
+		if legacy {
+			m, reason = compileLegacyAnythingBut(v)
+		} else {
+			m, reason = compileAnythingBut(v)
+		}
 		if reason == "" && extra {
 			reason = tooManyInExpr
 		}
@@ -329,4 +334,33 @@ func compileAnythingBut(v *node) (matcher, string) {
 		return ab, ""
 	}
 	return nil, badValue
+}
+
+// compileLegacyAnythingBut compiles "anything-but" in the original rule syntax, where the
+// object form takes one non-empty "prefix" or "suffix" string, or "equals-ignore-case".
+func compileLegacyAnythingBut(v *node) (matcher, string) {
+	if v.kind != jsonObject || len(v.members) == 0 {
+		return compileAnythingBut(v)
+	}
+	op, inner := v.members[0].key, v.members[0].value
+	switch op {
+	case "equals-ignore-case":
+		return compileAnythingBut(v)
+	case "prefix", "suffix":
+	default:
+		return nil, "Unsupported anything-but pattern: " + op
+	}
+	if inner.kind != jsonString {
+		return nil, "prefix/suffix match pattern must be a string"
+	}
+	if inner.text == "" {
+		return nil, "Null prefix/suffix not allowed"
+	}
+	if len(v.members) > 1 {
+		return nil, onlyOneKey
+	}
+	if op == "prefix" {
+		return &anythingBut{prefixes: []string{inner.text}}, ""
+	}
+	return &anythingBut{suffixes: []string{inner.text}}, ""
 }

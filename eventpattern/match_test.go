@@ -182,6 +182,14 @@ var matchCases = []matchCase{
 	{"or in array", `{"l": {"$or": [{"k": ["a"]}, {"v": [1]}]}}`,
 		`{"l": [{"k": "b"}, {"v": 1}]}`, true},
 	{"or as field name", `{"x": {"$or": [{"a": [1]}, {"b": [2]}]}}`, `{"x": {"$or": 1}}`, false},
+	{"legacy or object", `{"s": ["c"], "$or": {"m": ["M"]}}`, `{"s": "c", "$or": {"m": "M"}}`, true},
+	{"legacy or object miss", `{"s": ["c"], "$or": {"m": ["M"]}}`, `{"s": "c", "m": "M"}`, false},
+	{"legacy or values", `{"d": {"$or": [{"numeric": [">", 0, "<=", 5]}, {"cidr": "10.0.0.0/8"}]}}`,
+		`{"d": {"$or": "10.1.2.3"}}`, true},
+	{"legacy or values number", `{"d": {"$or": [{"numeric": [">", 0]}, {"cidr": "10.0.0.0/8"}]}}`,
+		`{"d": {"$or": 9}}`, true},
+	{"legacy anything-but prefix", `{"$or": {"r": [{"anything-but": {"prefix": "us-"}}]}}`,
+		`{"$or": {"r": "us-east-1"}}`, false},
 }
 
 func TestMatch(t *testing.T) {
