@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -92,18 +93,21 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 	w := &statusWriter{ResponseWriter: rw}
 	c := &call{s: s, r: r, secure: secure, requestID: newRequestID(), now: time.Now()}
+	errCode := ""
 	defer func() {
-		op := ""
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			return
+		}
+		op, svc := "", ""
 		if c.op != nil {
 			op = c.op.Name
 		}
-		svc := ""
 		if c.svc != nil {
 			svc = c.svc.name
 		}
 		s.log.Debug("awsim request", "request_id", c.requestID, "service", svc,
 			"operation", op, "account", c.account(), "method", r.Method,
-			"secure", secure, "status", w.status,
+			"secure", secure, "status", w.status, "error", errCode,
 			"duration", time.Since(c.now).Round(time.Microsecond))
 	}()
 
@@ -112,6 +116,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 		if c.svc == nil {
 			c.svc = s.svcs["s3"]
 		}
+		errCode = perr.Code
 		c.svc.codec.WriteError(w, r, perr, c.requestID)
 		return
 	}
@@ -124,6 +129,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 			pe = &protocol.Error{Code: "InternalError", Status: 500,
 				Message: "we encountered an internal error; please try again"}
 		}
+		errCode = pe.Code
 		c.svc.codec.WriteError(w, r, pe, c.requestID)
 		return
 	}
