@@ -177,8 +177,10 @@ func fillSample(x any) any {
 // errDryRun stops a dry-run request before it leaves the process.
 var errDryRun = errors.New("labs: dry run")
 
+// refuseHTTP is an HTTP client that sends nothing.
 type refuseHTTP struct{}
 
+// Do refuses every request with errDryRun.
 func (refuseHTTP) Do(*http.Request) (*http.Response, error) { return nil, errDryRun }
 
 // dryRunConfig is an SDK configuration whose requests never leave the process.

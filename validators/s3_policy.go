@@ -287,5 +287,8 @@ var errNoBucket = fmt.Errorf("validators: no such bucket")
 // grader, never the learner's fault.
 type parseError struct{ err error }
 
+// Error returns the parser's message.
 func (e *parseError) Error() string { return e.err.Error() }
+
+// Unwrap returns the parser's error.
 func (e *parseError) Unwrap() error { return e.err }
