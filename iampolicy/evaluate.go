@@ -29,6 +29,11 @@ type Input struct {
 	// every caller of the resource, anonymous ones included, but not to service
 	// principals.
 	RCPs []*Policy
+	// RequireResourceTrust makes identity policies of the resource's own account count
+	// only when the resource policy allows that account (names the account or its root),
+	// as for KMS key policies and role trust policies. Evaluate sets it by itself for
+	// KMS keys and for STS requests on a resource that has a resource policy.
+	RequireResourceTrust bool
 	// Session is the session policy passed when the role session was created, nil when
 	// there is none.
 	Session *Policy
@@ -97,6 +102,8 @@ type layer struct {
 	allow, deny []StatementRef
 	// principal is the strongest principal match among resource policy allows.
 	principal principalMatch
+	// accountAllow: an allow names the principal's account (an account principal).
+	accountAllow bool
 }
 
 // Evaluate decides the request against the policies in the input, in AWS's order:
@@ -262,6 +269,11 @@ func (e *evaluator) evaluate(req Request) Result {
 	if !sameAccount && res.principal == noMatch {
 		missing = append(missing, "resource")
 	}
+	if sameAccount && !isRoot && requiresTrust(in, req) && !res.accountAllow {
+		// The service trusts the account's identity policies only through the resource
+		// policy.
+		missing = append(missing, "resource")
+	}
 	if len(missing) > 0 {
 		return Result{Decision: ImplicitDeny, Missing: missing}
 	}
@@ -272,6 +284,25 @@ func (e *evaluator) evaluate(req Request) Result {
 	deciding = append(deciding, pb.allow...)
 	deciding = append(deciding, sess.allow...)
 	return Result{Decision: Allowed, Deciding: deciding}
+}
+
+// requiresTrust reports whether the resource's service trusts identity policies of its
+// own account only when the resource policy allows the account: KMS keys (a key policy
+// must enable IAM policies) and STS resources with a resource policy (a role's trust
+// policy), or whenever the input asks for it.
+func requiresTrust(in Input, req Request) bool {
+	if in.RequireResourceTrust {
+		return true
+	}
+	service, _, _ := strings.Cut(req.Action, ":")
+	switch strings.ToLower(service) {
+	case "kms":
+		var seg [6]string
+		return splitARN(req.Resource, &seg, nil) == 6 && strings.HasPrefix(seg[5], "key/")
+	case "sts":
+		return in.Resource != nil
+	}
+	return false
 }
 
 // isRootARN reports whether arn is an account's root user, arn:PARTITION:iam::ACCOUNT:root.
@@ -304,6 +335,11 @@ func evalPolicy(pol *Policy, name string, ctx *evalContext, resource, hasBoundar
 		} else {
 			l.allow = append(l.allow, ref)
 			l.principal = max(l.principal, pm)
+			if resource && !l.accountAllow {
+				l.accountAllow = pm == accountMatch ||
+					(st.Principal != nil && !st.NotPrincipal &&
+						st.Principal.namesAccount(ctx.req.Principal.Account))
+			}
 		}
 	}
 	return l

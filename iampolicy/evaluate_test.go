@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -317,6 +318,55 @@ func TestResourceControlPolicies(t *testing.T) {
 			if got.Decision != tt.want {
 				t.Errorf("Evaluate() = %v (%v %v), want %v", got.Decision, got.Deciding,
 					got.Missing, tt.want)
+			}
+		})
+	}
+}
+
+func TestResourceTrust(t *testing.T) {
+	key := "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	useKey := MustParse(`{"Statement": {"Effect": "Allow", "Action": "kms:Decrypt",
+	  "Resource": "*"}}`)
+	keyPolicy := func(principal string) *Policy {
+		return MustParse(`{"Statement": {"Sid": "K", "Effect": "Allow", "Principal": {"AWS": "` +
+			principal + `"}, "Action": "kms:*", "Resource": "*"}}`)
+	}
+	tests := []struct {
+		name     string
+		in       Input
+		resource string
+		want     Decision
+	}{
+		{"identity policy alone does not open a key", Input{Identity: []*Policy{useKey},
+			Resource: keyPolicy(other)}, key, ImplicitDeny},
+		{"a key policy that enables IAM policies", Input{Identity: []*Policy{useKey},
+			Resource: keyPolicy("arn:aws:iam::111122223333:root")}, key, Allowed},
+		{"a key policy naming the account id", Input{Identity: []*Policy{useKey},
+			Resource: keyPolicy(acct)}, key, Allowed},
+		{"a key policy naming the role grants on its own", Input{Resource: keyPolicy(role)},
+			key, Allowed},
+		{"no key policy at all", Input{Identity: []*Policy{useKey}}, key, ImplicitDeny},
+		{"actions without a key need no key policy", Input{Identity: []*Policy{useKey}}, "*",
+			Allowed},
+		{"other services trust the account", Input{Identity: []*Policy{MustParse(`{"Statement":
+		  {"Effect": "Allow", "Action": "*", "Resource": "*"}}`)}, Resource: keyPolicy(other)},
+			"arn:aws:sqs:us-east-1:111122223333:q", Allowed},
+		{"asked for explicitly", Input{RequireResourceTrust: true,
+			Identity: []*Policy{MustParse(`{"Statement": {"Effect": "Allow", "Action": "*",
+			  "Resource": "*"}}`)}, Resource: keyPolicy(other)},
+			"arn:aws:sqs:us-east-1:111122223333:q", ImplicitDeny},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			action := "kms:Decrypt"
+			if strings.HasPrefix(tt.resource, "arn:aws:sqs") {
+				action = "sqs:SendMessage"
+			}
+			got := Evaluate(tt.in, Request{Principal: rolePrincipal, Action: action,
+				Resource: tt.resource})
+			if got.Decision != tt.want {
+				t.Errorf("Evaluate() = %v (%v, missing %v), want %v", got.Decision,
+					got.Deciding, got.Missing, tt.want)
 			}
 		})
 	}

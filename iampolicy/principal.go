@@ -69,6 +69,19 @@ func (ps *PrincipalSet) match(p Principal) principalMatch {
 	return best
 }
 
+// namesAccount reports whether the set names the account itself (its id or its root).
+func (ps *PrincipalSet) namesAccount(account string) bool {
+	if account == "" {
+		return false
+	}
+	for _, a := range ps.AWS {
+		if accountOf(a) == account {
+			return true
+		}
+	}
+	return false
+}
+
 // accountOf returns the account an account principal names: the id itself, or the
 // account of arn:PARTITION:iam::ACCOUNT:root. Any other value returns "".
 func accountOf(a string) string {

@@ -79,6 +79,10 @@ var targets = []target{
 			"arn:aws:dynamodb:us-east-1:111111111111:table/Users"}},
 	{[]string{"secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret"},
 		[]string{"arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf"}},
+	{[]string{"kms:Decrypt", "kms:Encrypt", "kms:DescribeKey", "kms:ScheduleKeyDeletion"},
+		[]string{"arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"}},
+	{[]string{"sts:AssumeRole", "sts:TagSession"},
+		[]string{"arn:aws:iam::111111111111:role/target"}},
 }
 
 var actionPatterns = []string{
@@ -86,7 +90,8 @@ var actionPatterns = []string{
 	"s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:*Policy", "s3:Get?bject",
 	"sqs:*", "sqs:SendMessage", "sqs:Receive*", "sns:*", "sns:Publish", "dynamodb:*",
 	"dynamodb:Get*", "dynamodb:PutItem", "dynamodb:*Item", "secretsmanager:*",
-	"secretsmanager:GetSecretValue", "S3:getobject", "iam:PassRole",
+	"secretsmanager:GetSecretValue", "S3:getobject", "iam:PassRole", "kms:*", "kms:Decrypt",
+	"kms:*crypt", "sts:AssumeRole", "sts:*",
 }
 
 var resourcePatterns = []string{
@@ -99,6 +104,8 @@ var resourcePatterns = []string{
 	"arn:aws:dynamodb:us-east-1:111111111111:table/*", "arn:aws:secretsmanager:*:*:secret:db-*",
 	"arn:aws:*:*:111111111111:*", "arn:aws:s3:::DATA-BUCKET/*",
 	"arn:aws:s3:::data-bucket/${aws:PrincipalTag/team}*",
+	"arn:aws:kms:*:111111111111:key/*", "arn:aws:iam::111111111111:role/target",
+	"arn:aws:iam::*:role/*",
 }
 
 var awsPrincipals = []string{
