@@ -121,6 +121,16 @@ func Compile(pattern []byte) (*Pattern, error) {
 	return build(string(pattern), branches), nil
 }
 
+// MustCompile is like Compile but panics if the pattern is invalid. It is meant for patterns
+// fixed in code, such as those of a validator.
+func MustCompile(pattern string) *Pattern {
+	p, err := Compile([]byte(pattern))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 func newBranch() *branchFields { return &branchFields{fields: map[string]*field{}} }
 
 // compiler turns a parsed pattern into branches. In legacy mode it reads the original rule

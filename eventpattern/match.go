@@ -2,6 +2,7 @@ package eventpattern
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -9,6 +10,9 @@ import (
 // Match reports whether the event, a JSON object, matches the pattern. The error is non-nil
 // only when the event is not well-formed JSON or not an object; the result is then false.
 func (p *Pattern) Match(event []byte) (bool, error) {
+	if p == nil || p.root == nil {
+		return false, errNotCompiled
+	}
 	view, err := readEvent(event, p.root)
 	if err != nil {
 		return false, fmt.Errorf("eventpattern: malformed event: %w", err)
@@ -24,6 +28,9 @@ func (p *Pattern) Match(event []byte) (bool, error) {
 // hold a literal too precise to compare numerically, such as 123456789012345678901, so such a
 // value then matches as the nearest double rather than as the literal.
 func (p *Pattern) MatchValue(event any) bool {
+	if p == nil || p.root == nil {
+		return false
+	}
 	obj, ok := event.(map[string]any)
 	if !ok {
 		if m, isStrings := event.(map[string]string); isStrings {
@@ -125,6 +132,9 @@ func Test(pattern, event []byte) (bool, error) {
 	}
 	return ok, nil
 }
+
+// errNotCompiled is returned by Match on a Pattern that did not come from Compile.
+var errNotCompiled = errors.New("eventpattern: the pattern was not made by Compile")
 
 // RequiredEventFields are the top-level fields TestEventPattern requires of an event.
 // EventBridge's documentation also lists "resources", but the service does not require it.

@@ -357,3 +357,26 @@ func TestConcurrentMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestZeroPattern(t *testing.T) {
+	var p eventpattern.Pattern
+	if got, err := p.Match([]byte(`{}`)); err == nil || got {
+		t.Errorf("zero Pattern Match = %v, %v; want false and an error", got, err)
+	}
+	if p.MatchValue(map[string]any{}) {
+		t.Errorf("zero Pattern MatchValue = true, want false")
+	}
+}
+
+func TestMustCompile(t *testing.T) {
+	p := eventpattern.MustCompile(`{"source": ["aws.kms"]}`)
+	if got, _ := p.Match([]byte(`{"source": "aws.kms"}`)); !got {
+		t.Errorf("MustCompile pattern did not match")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("MustCompile of an invalid pattern did not panic")
+		}
+	}()
+	eventpattern.MustCompile(`{"source": "aws.kms"}`)
+}
