@@ -8,5 +8,6 @@ func builtins() []Definition {
 		bucketDefaultEncryption,
 		bucketNotPublic,
 		keyRotation,
+		keyPolicyNotPublic,
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -262,4 +265,75 @@ func TestBucketWithoutPolicyOrSettingsIsNotPublic(t *testing.T) {
 	sb.putPolicy(t, caseDenyInsecure)
 	expect(t, sb.grade(t, "s3.bucket_not_public", map[string]any{"bucket": sb.bucket}),
 		proctor.VerdictPass)
+}
+
+// kmsClient returns a KMS client acting as the sandbox's learner.
+func (sb *sandbox) kmsClient(t *testing.T) *kms.Client {
+	t.Helper()
+	cfg, err := awsclient.Config(context.Background(), sb.learner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return awsclient.KMS(cfg)
+}
+
+func (sb *sandbox) createKey(t *testing.T, spec kmstypes.KeySpec,
+	usage kmstypes.KeyUsageType) string {
+	t.Helper()
+	out, err := sb.kmsClient(t).CreateKey(context.Background(),
+		&kms.CreateKeyInput{KeySpec: spec, KeyUsage: usage})
+	if err != nil {
+		t.Fatalf("CreateKey %s: %v", spec, err)
+	}
+	return *out.KeyMetadata.KeyId
+}
+
+func TestCaseKMS1RotationDoesNotApply(t *testing.T) {
+	sb := newSandbox(t)
+	for _, k := range []struct {
+		spec  kmstypes.KeySpec
+		usage kmstypes.KeyUsageType
+	}{
+		{kmstypes.KeySpecRsa4096, kmstypes.KeyUsageTypeSignVerify},
+		{kmstypes.KeySpecEccNistP521, kmstypes.KeyUsageTypeSignVerify},
+		{kmstypes.KeySpecHmac256, kmstypes.KeyUsageTypeGenerateVerifyMac},
+	} {
+		t.Run(string(k.spec), func(t *testing.T) {
+			id := sb.createKey(t, k.spec, k.usage)
+			expect(t, sb.grade(t, "kms.key_rotation", map[string]any{"key": id}),
+				proctor.VerdictNotApplicable, "cannot rotate automatically")
+		})
+	}
+	// The account's keys together: none can rotate.
+	expect(t, sb.grade(t, "kms.key_rotation", nil), proctor.VerdictNotApplicable)
+}
+
+func TestCaseKMS2SymmetricKeyWithoutRotationFails(t *testing.T) {
+	sb := newSandbox(t)
+	id := sb.createKey(t, kmstypes.KeySpecSymmetricDefault, kmstypes.KeyUsageTypeEncryptDecrypt)
+	expect(t, sb.grade(t, "kms.key_rotation", map[string]any{"key": id}),
+		proctor.VerdictFail, "automatic rotation is off")
+
+	if _, err := sb.kmsClient(t).EnableKeyRotation(context.Background(),
+		&kms.EnableKeyRotationInput{KeyId: &id}); err != nil {
+		t.Fatalf("EnableKeyRotation: %v", err)
+	}
+	expect(t, sb.grade(t, "kms.key_rotation", nil), proctor.VerdictPass)
+}
+
+func TestKeyPolicyOpenToEveryoneFails(t *testing.T) {
+	sb := newSandbox(t)
+	id := sb.createKey(t, kmstypes.KeySpecSymmetricDefault, kmstypes.KeyUsageTypeEncryptDecrypt)
+	expect(t, sb.grade(t, "kms.key_policy_not_public", map[string]any{"key": id}),
+		proctor.VerdictPass)
+
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Principal":{"AWS":"arn:aws:iam::` + sb.learner.AccountID + `:root"},"Action":"kms:*",
+		"Resource":"*"},{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`
+	if _, err := sb.kmsClient(t).PutKeyPolicy(context.Background(), &kms.PutKeyPolicyInput{
+		KeyId: &id, Policy: &doc, PolicyName: aws.String("default")}); err != nil {
+		t.Fatalf("PutKeyPolicy: %v", err)
+	}
+	expect(t, sb.grade(t, "kms.key_policy_not_public", map[string]any{"key": id}),
+		proctor.VerdictFail, "kms:Decrypt to anonymous and other-account principals")
 }

@@ -40,6 +40,8 @@ type KMSAPI interface {
 		...func(*kms.Options)) (*kms.ListKeysOutput, error)
 	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput,
 		...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
+	GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput,
+		...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
 // Env is what a validator grades through: the target's account and region, and AWS

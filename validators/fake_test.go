@@ -18,18 +18,19 @@ import (
 // way S3, S3 Control and KMS answer them, including their error codes. It stands in for a
 // sandbox in unit tests; the case tests run against awsim.
 type fakeAWS struct {
-	account    string
-	bucket     string // "" for an account without the bucket
-	policy     string // "" for none
-	bucketBPA  *s3types.PublicAccessBlockConfiguration
-	accountBPA *s3ctltypes.PublicAccessBlockConfiguration
-	encryption *s3types.ServerSideEncryptionByDefault
-	aclGrants  []s3types.Grant
-	keys       map[string]kmstypes.KeyMetadata // by id, ARN or alias
-	keyOrder   []string                        // the ids ListKeys returns, in order
-	rotating   map[string]bool                 // by key id
-	fail       map[string]error                // by operation name
-	calls      []string
+	account     string
+	bucket      string // "" for an account without the bucket
+	policy      string // "" for none
+	bucketBPA   *s3types.PublicAccessBlockConfiguration
+	accountBPA  *s3ctltypes.PublicAccessBlockConfiguration
+	encryption  *s3types.ServerSideEncryptionByDefault
+	aclGrants   []s3types.Grant
+	keys        map[string]kmstypes.KeyMetadata // by id, ARN or alias
+	keyOrder    []string                        // the ids ListKeys returns, in order
+	rotating    map[string]bool                 // by key id
+	keyPolicies map[string]string               // by key id
+	fail        map[string]error                // by operation name
+	calls       []string
 }
 
 func apiErr(code string) error {
@@ -156,6 +157,19 @@ func (f *fakeAWS) GetKeyRotationStatus(_ context.Context, in *kms.GetKeyRotation
 	}
 	return &kms.GetKeyRotationStatusOutput{KeyId: in.KeyId,
 		KeyRotationEnabled: f.rotating[aws.ToString(in.KeyId)]}, nil
+}
+
+func (f *fakeAWS) GetKeyPolicy(_ context.Context, in *kms.GetKeyPolicyInput,
+	_ ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	if err := f.call("GetKeyPolicy", ""); err != nil {
+		return nil, err
+	}
+	doc, ok := f.keyPolicies[aws.ToString(in.KeyId)]
+	if !ok {
+		return nil, apiErr("NotFoundException")
+	}
+	return &kms.GetKeyPolicyOutput{Policy: aws.String(doc), PolicyName: aws.String("default")},
+		nil
 }
 
 func (f *fakeAWS) env() *Env {

@@ -71,9 +71,11 @@ type caller struct {
 // no credentials at all, a principal of the bucket's account, and one of another account.
 // The two with an account are probed with identity policies that allow everything.
 func standardCallers(account string) []caller {
-	other := "111122223333"
+	// An id no documentation uses, so that a grant to a real partner account (or to the
+	// examples' 111122223333) is never mistaken for one to everybody.
+	other := "739105528461"
 	if account == other {
-		other = "444455556666"
+		other = "739105528462"
 	}
 	return []caller{
 		{"anonymous", iampolicy.Principal{}},
