@@ -186,9 +186,7 @@ func (e *evaluator) evaluate(req Request) Result {
 	var ident layer
 	for i, pol := range in.Identity {
 		if pol != nil {
-			l := evalPolicy(pol, e.identNames[i], ctx, false, false)
-			ident.allow = append(ident.allow, l.allow...)
-			ident.deny = append(ident.deny, l.deny...)
+			ident.add(pol, e.identNames[i], ctx, false, false)
 		}
 	}
 	var pb, sess layer
@@ -317,6 +315,12 @@ func isRootARN(arn string) bool {
 // NotPrincipal apply whatever it lists.
 func evalPolicy(pol *Policy, name string, ctx *evalContext, resource, hasBoundary bool) layer {
 	l := layer{name: name}
+	l.add(pol, name, ctx, resource, hasBoundary)
+	return l
+}
+
+// add appends to the layer the statements of pol that apply to the request.
+func (l *layer) add(pol *Policy, name string, ctx *evalContext, resource, hasBoundary bool) {
 	for i := range pol.Statements {
 		st := &pol.Statements[i]
 		pm := exactMatch
@@ -342,7 +346,6 @@ func evalPolicy(pol *Policy, name string, ctx *evalContext, resource, hasBoundar
 			}
 		}
 	}
-	return l
 }
 
 // principalMatch decides the statement's Principal or NotPrincipal element for a
@@ -374,9 +377,10 @@ func (st *Statement) appliesTo(ctx *evalContext) bool {
 }
 
 func (st *Statement) matchesAction(action string) bool {
+	svc, name, ok := strings.Cut(action, ":")
 	hit := false
-	for _, a := range st.Actions {
-		if matchAction(a, action) {
+	for i := range st.actions {
+		if st.actions[i].matches(svc, name, ok) {
 			hit = true
 			break
 		}

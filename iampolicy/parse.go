@@ -304,9 +304,9 @@ func (p *parser) noteLiteralVar(v string, n *node, path string) {
 
 // compile prepares the statement's patterns for matching.
 func (st *Statement) compile(vars bool) {
-	st.actions = make([]pattern, len(st.Actions))
+	st.actions = make([]actionPattern, len(st.Actions))
 	for i, a := range st.Actions {
-		st.actions[i] = pattern{raw: a}
+		st.actions[i] = compileAction(a)
 	}
 	st.resources = make([]pattern, len(st.Resources))
 	for i, r := range st.Resources {

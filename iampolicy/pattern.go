@@ -221,6 +221,42 @@ func foldEq(a, b byte) bool {
 // hasWildcard reports whether s holds '*' or '?'.
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
+// actionPattern is an action pattern split at its colon, so that evaluation compares the
+// service prefix and the name without splitting the pattern again.
+type actionPattern struct {
+	all               bool // the pattern is "*"
+	svc, name         string
+	svcWild, nameWild bool
+}
+
+func compileAction(p string) actionPattern {
+	if p == "*" {
+		return actionPattern{all: true}
+	}
+	svc, name, _ := strings.Cut(p, ":")
+	return actionPattern{svc: svc, name: name, svcWild: hasWildcard(svc),
+		nameWild: hasWildcard(name)}
+}
+
+// matches reports whether the pattern matches the action svc:name (ok is false when the
+// action has no colon), case-insensitively.
+func (a *actionPattern) matches(svc, name string, ok bool) bool {
+	switch {
+	case a.all:
+		return true
+	case !ok:
+		return false
+	case a.svcWild && !glob(a.svc, nil, svc, true):
+		return false
+	case !a.svcWild && !strings.EqualFold(a.svc, svc):
+		return false
+	case a.nameWild:
+		return glob(a.name, nil, name, true)
+	default:
+		return strings.EqualFold(a.name, name)
+	}
+}
+
 // matchAction reports whether the action pattern p ("s3:Get*", "*") matches the action,
 // case-insensitively. The service prefix and the action name are matched separately, so a
 // wildcard never crosses the colon.

@@ -67,7 +67,7 @@ type Statement struct {
 	// Conditions are the statement's conditions, all of which must hold.
 	Conditions []Condition
 
-	actions   []pattern
+	actions   []actionPattern
 	resources []pattern
 	pos       position   // where the statement starts
 	elements  []position // where each element's key starts
