@@ -111,7 +111,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 			"duration", time.Since(c.now).Round(time.Microsecond))
 	}()
 
-	perr := c.handle()
+	perr := c.safeHandle()
 	if perr != nil {
 		if c.svc == nil {
 			c.svc = s.svcs["s3"]
@@ -148,6 +148,19 @@ func (c *call) run() (out protocol.Params, err error) {
 		}
 	}()
 	return c.svc.handlers[c.op.Name](c)
+}
+
+// safeHandle is handle with a panic turned into an internal error.
+func (c *call) safeHandle() (perr *protocol.Error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.s.log.Error("awsim request handling panicked", "request_id", c.requestID,
+				"panic", fmt.Sprint(p))
+			perr = &protocol.Error{Code: "InternalError", Status: 500,
+				Message: "we encountered an internal error; please try again"}
+		}
+	}()
+	return c.handle()
 }
 
 // handle reads, authenticates, routes and decodes the request; on success c.svc, c.op and

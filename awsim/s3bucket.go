@@ -161,6 +161,9 @@ func createBucket(c *call) (protocol.Params, error) {
 	if err := c.allowAccount("s3:CreateBucket", "arn:aws:s3:::"+name); err != nil {
 		return nil, err
 	}
+	// TODO: the LocationConstraint is not checked against the request's region, so a bucket
+	// created without one from another region is accepted (AWS answers
+	// IllegalLocationConstraintException) and setups that pass here may fail on AWS.
 	region := "us-east-1"
 	if cfg, ok := c.in["CreateBucketConfiguration"].(protocol.Params); ok {
 		if lc := str(cfg, "LocationConstraint"); lc != "" {
