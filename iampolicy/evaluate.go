@@ -121,7 +121,8 @@ type layer struct {
 //     policy must allow as well.
 //
 // The account root user is allowed whatever its identity policies say, in its own
-// account. Anonymous and service principals are allowed only by a resource policy.
+// account, except where the resource policy must trust the account (a KMS key's root user
+// needs the key policy too). Anonymous and service principals are allowed only by a resource policy.
 func Evaluate(in Input, req Request) Result {
 	return newEvaluator(in).evaluate(req)
 }
@@ -267,9 +268,9 @@ func (e *evaluator) evaluate(req Request) Result {
 	if !sameAccount && res.principal == noMatch {
 		missing = append(missing, "resource")
 	}
-	if sameAccount && !isRoot && requiresTrust(in, req) && !res.accountAllow {
-		// The service trusts the account's identity policies only through the resource
-		// policy.
+	if sameAccount && requiresTrust(in, req) && !res.accountAllow {
+		// The service trusts the account's identity policies (and its root user) only
+		// through the resource policy.
 		missing = append(missing, "resource")
 	}
 	if len(missing) > 0 {

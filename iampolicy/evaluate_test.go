@@ -346,6 +346,8 @@ func TestResourceTrust(t *testing.T) {
 		{"a key policy naming the role grants on its own", Input{Resource: keyPolicy(role)},
 			key, Allowed},
 		{"no key policy at all", Input{Identity: []*Policy{useKey}}, key, ImplicitDeny},
+		{"the root user needs the key policy too", Input{Resource: keyPolicy(other)}, key,
+			ImplicitDeny},
 		{"actions without a key need no key policy", Input{Identity: []*Policy{useKey}}, "*",
 			Allowed},
 		{"other services trust the account", Input{Identity: []*Policy{MustParse(`{"Statement":
@@ -362,8 +364,11 @@ func TestResourceTrust(t *testing.T) {
 			if strings.HasPrefix(tt.resource, "arn:aws:sqs") {
 				action = "sqs:SendMessage"
 			}
-			got := Evaluate(tt.in, Request{Principal: rolePrincipal, Action: action,
-				Resource: tt.resource})
+			p := rolePrincipal
+			if strings.Contains(tt.name, "root") {
+				p = Principal{ARN: "arn:aws:iam::111122223333:root", Account: acct}
+			}
+			got := Evaluate(tt.in, Request{Principal: p, Action: action, Resource: tt.resource})
 			if got.Decision != tt.want {
 				t.Errorf("Evaluate() = %v (%v, missing %v), want %v", got.Decision,
 					got.Deciding, got.Missing, tt.want)
