@@ -185,23 +185,33 @@ func createBucket(c *call) (protocol.Params, error) {
 			"Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
 
+	if err := c.insertBucket(name, region); err != nil {
+		return nil, err
+	}
+	c.s.changed()
+	return protocol.Params{"Location": "/" + name}, nil
+}
+
+// insertBucket creates a bucket of the caller's account under the write lock (released even
+// on a panic), refusing a name another bucket has.
+func (c *call) insertBucket(name, region string) *protocol.Error {
 	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
 	if _, live := c.s.st.Accounts[c.key.Account]; !live {
-		c.s.mu.Unlock()
-		return nil, authError(c.svc, errUnknownKey, "")
+		return authError(c.svc, errUnknownKey, "")
 	}
 	if b, taken := c.s.st.Buckets[name]; taken {
-		c.s.mu.Unlock()
 		if b.Account == c.key.Account {
-			return nil, &protocol.Error{Status: 409, Code: "BucketAlreadyOwnedByYou",
+			return &protocol.Error{Status: 409, Code: "BucketAlreadyOwnedByYou",
 				Sender: true, Fields: map[string]string{"BucketName": name},
 				Message: "Your previous request to create the named bucket succeeded and " +
 					"you already own it."}
 		}
-		return nil, &protocol.Error{Status: 409, Code: "BucketAlreadyExists", Sender: true,
+		return &protocol.Error{Status: 409, Code: "BucketAlreadyExists", Sender: true,
 			Fields: map[string]string{"BucketName": name},
 			Message: "The requested bucket name is not available. The bucket namespace is " +
-				"shared by all users of the system. Please select a different name and try again."}
+				"shared by all users of the system. Please select a different name and try " +
+				"again."}
 	}
 	// New buckets get what AWS gives them since 2023: Block Public Access on, ACLs
 	// disabled, and SSE-S3 default encryption.
@@ -211,9 +221,7 @@ func createBucket(c *call) (protocol.Params, error) {
 		Encryption:        &encryptionRule{Algorithm: "AES256"},
 		Objects:           map[string]*s3Object{},
 	}
-	c.s.mu.Unlock()
-	c.s.changed()
-	return protocol.Params{"Location": "/" + name}, nil
+	return nil
 }
 
 func canonicalUserID(account string) string {
@@ -276,18 +284,25 @@ func deleteBucket(c *call) (protocol.Params, error) {
 	return protocol.Params{}, nil
 }
 
-// mutateBucket runs f on the live bucket under the write lock and marks the state changed.
-// It returns an error interface, never a typed nil, so that handlers can return it directly.
+// mutateBucket runs f on the live bucket under the write lock (released even if f panics)
+// and marks the state changed. It returns an error interface, never a typed nil, so that
+// handlers can return it directly.
 func (c *call) mutateBucket(name string, f func(b *bucket)) error {
+	if err := c.withBucket(name, f); err != nil {
+		return err
+	}
+	c.s.changed()
+	return nil
+}
+
+func (c *call) withBucket(name string, f func(b *bucket)) *protocol.Error {
 	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
 	b, ok := c.s.st.Buckets[name]
 	if !ok {
-		c.s.mu.Unlock()
 		return noSuchBucket(name)
 	}
 	f(b)
-	c.s.mu.Unlock()
-	c.s.changed()
 	return nil
 }
 

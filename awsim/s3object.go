@@ -61,32 +61,8 @@ func putObject(c *call) (protocol.Params, error) {
 		}
 	}
 
-	var perr *protocol.Error
-	c.s.mu.Lock()
-	live, ok := c.s.st.Buckets[b.name]
-	if !ok {
-		c.s.mu.Unlock()
-		return nil, noSuchBucket(b.name)
-	}
-	obj.SSE, obj.KMSKeyID = sse, kmsKey
-	if obj.SSE == "" && live.Encryption != nil {
-		obj.SSE, obj.KMSKeyID = live.Encryption.Algorithm, live.Encryption.KMSMasterKeyID
-	}
-	if strings.HasPrefix(obj.SSE, "aws:kms") && obj.KMSKeyID != "" {
-		k, found := c.s.resolveKeyLocked(live.Account, obj.KMSKeyID)
-		if !found {
-			perr = protocol.Errorf(400, "KMS.NotFoundException", "Invalid keyId %s",
-				obj.KMSKeyID)
-		} else {
-			obj.KMSKeyID = k.ARN
-		}
-	}
-	if perr == nil {
-		live.Objects[key] = obj
-	}
-	c.s.mu.Unlock()
-	if perr != nil {
-		return nil, perr
+	if err := c.storeObject(b.name, key, obj, sse, kmsKey); err != nil {
+		return nil, err
 	}
 	c.s.changed()
 
@@ -105,6 +81,32 @@ func putObject(c *call) (protocol.Params, error) {
 		}
 	}
 	return out, nil
+}
+
+// storeObject applies the bucket's default encryption to obj, resolves its KMS key and
+// stores it, all under the write lock (released even on a panic).
+func (c *call) storeObject(bucketName, key string, obj *s3Object, sse,
+	kmsKey string) *protocol.Error {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	live, ok := c.s.st.Buckets[bucketName]
+	if !ok {
+		return noSuchBucket(bucketName)
+	}
+	obj.SSE, obj.KMSKeyID = sse, kmsKey
+	if obj.SSE == "" && live.Encryption != nil {
+		obj.SSE, obj.KMSKeyID = live.Encryption.Algorithm, live.Encryption.KMSMasterKeyID
+	}
+	if strings.HasPrefix(obj.SSE, "aws:kms") && obj.KMSKeyID != "" {
+		k, found := c.s.resolveKeyLocked(live.Account, obj.KMSKeyID)
+		if !found {
+			return protocol.Errorf(400, "KMS.NotFoundException", "Invalid keyId %s",
+				obj.KMSKeyID)
+		}
+		obj.KMSKeyID = k.ARN
+	}
+	live.Objects[key] = obj
+	return nil
 }
 
 // readObject finds an object for GetObject and HeadObject. A missing key is NoSuchKey only for
@@ -238,17 +240,9 @@ func listObjectsV2(c *call) (protocol.Params, error) {
 		after = string(raw)
 	}
 
-	c.s.mu.RLock()
-	live, ok := c.s.st.Buckets[b.name]
-	if !ok {
-		c.s.mu.RUnlock()
+	keys, objects, found := c.s.listKeys(b.name, prefix, after)
+	if !found {
 		return nil, noSuchBucket(b.name)
-	}
-	keys := make([]string, 0, len(live.Objects))
-	for k := range live.Objects {
-		if strings.HasPrefix(k, prefix) && k > after {
-			keys = append(keys, k)
-		}
 	}
 	sort.Strings(keys)
 	enc := func(s string) string {
@@ -278,12 +272,11 @@ func listObjectsV2(c *call) (protocol.Params, error) {
 				continue
 			}
 		}
-		o := live.Objects[k]
+		o := objects[k]
 		contents = append(contents, protocol.Params{"Key": enc(k), "LastModified": o.LastModified,
 			"ETag": o.ETag, "Size": int64(len(o.Body)), "StorageClass": "STANDARD"})
 		last = k
 	}
-	c.s.mu.RUnlock()
 	// A common prefix swallows every key under it, so the next page starts after them all.
 	if truncated && delim != "" {
 		if i := strings.Index(last[len(prefix):], delim); i >= 0 {
@@ -317,4 +310,25 @@ func listObjectsV2(c *call) (protocol.Params, error) {
 		out["NextContinuationToken"] = base64.RawURLEncoding.EncodeToString([]byte(last))
 	}
 	return out, nil
+}
+
+// listKeys returns the keys of a bucket under prefix and after a key, and the objects they
+// name, copied under the read lock.
+func (s *Server) listKeys(bucketName, prefix, after string) ([]string, map[string]*s3Object,
+	bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	live, ok := s.st.Buckets[bucketName]
+	if !ok {
+		return nil, nil, false
+	}
+	var keys []string
+	objects := map[string]*s3Object{}
+	for k, o := range live.Objects {
+		if strings.HasPrefix(k, prefix) && k > after {
+			keys = append(keys, k)
+			objects[k] = o
+		}
+	}
+	return keys, objects, true
 }
