@@ -58,6 +58,12 @@ type ParamChecker interface {
 	CheckParams(name string, params map[string]any) []validators.ParamProblem
 }
 
+// serviceLister is the optional part of a ParamChecker that says which AWS services a
+// validator reads; a *validators.Registry is one.
+type serviceLister interface {
+	ServicesOf(name string) []string
+}
+
 // Lint reports every problem of the lab file data, named name in the problems, checking
 // validators and their parameters against the built-in registry. No problems means
 // [Parse] succeeds.
@@ -280,6 +286,19 @@ func (l *linter) root(root *yaml.Node) {
 	l.servicesUsed(fields)
 }
 
+// declared returns the lab's declared services, nil when the field is absent or broken.
+func declared(fields map[string]field) map[string]bool {
+	f, ok := fields["services"]
+	if !ok || f.value.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, e := range f.value.Content {
+		out[e.Value] = true
+	}
+	return out
+}
+
 // line checks a one-line, non-empty string such as a title.
 func (l *linter) line(n *yaml.Node, what string) string {
 	s, ok := l.str(n, what)
@@ -370,13 +389,9 @@ func (l *linter) services(n *yaml.Node) []string {
 
 // servicesUsed reports steps whose service the lab does not declare.
 func (l *linter) servicesUsed(fields map[string]field) {
-	f, ok := fields["services"]
-	if !ok || f.value.Kind != yaml.SequenceNode {
+	declared := declared(fields)
+	if declared == nil {
 		return
-	}
-	declared := map[string]bool{}
-	for _, e := range f.value.Content {
-		declared[e.Value] = true
 	}
 	for _, part := range []string{"setup", "solution"} {
 		sf, ok := fields[part]
@@ -389,6 +404,23 @@ func (l *linter) servicesUsed(fields map[string]field) {
 				!declared[svc.Value] {
 				l.at(svc, "%s uses service %s, which the lab's services do not list", part,
 					svc.Value)
+			}
+		}
+	}
+	lister, ok := l.reg.(serviceLister)
+	cf, hasChecks := fields["checks"]
+	if !ok || !hasChecks || cf.value.Kind != yaml.SequenceNode {
+		return
+	}
+	for i, cn := range cf.value.Content {
+		v := locate(cn, []any{"validator"}, false)
+		if v == cn || v.Kind != yaml.ScalarNode {
+			continue
+		}
+		for _, s := range lister.ServicesOf(v.Value) {
+			if !declared[s] {
+				l.at(v, "checks[%d]: validator %s reads service %s, which the lab's services "+
+					"do not list", i, v.Value, s)
 			}
 		}
 	}

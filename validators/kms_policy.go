@@ -27,6 +27,7 @@ var keyPolicyNotPublic = Definition{
 	Name: "kms.key_policy_not_public",
 	Description: "The KMS key's policy grants nothing to anonymous principals or to " +
 		"principals of other accounts.",
+	Services: []string{"kms"},
 	Params: []Param{
 		{Name: "key", Type: TypeString, Required: true,
 			Description: "a key id, key ARN or alias"},

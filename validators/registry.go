@@ -45,6 +45,9 @@ type Definition struct {
 	Name        string // e.g. "s3.bucket_tls_only"
 	Description string
 	Params      []Param
+	// Services are the AWS services the validator reads, by the names labs declare
+	// ("s3", "s3control", "kms", ...), so that a lab can be checked to declare them.
+	Services []string
 	// Check grades the sandbox behind env with parameters already checked, defaulted and
 	// filled. It reports AWS failures as a Finding with VerdictError.
 	Check func(ctx context.Context, env *Env, p Params) proctor.Finding
@@ -145,6 +148,14 @@ func (r *Registry) Definition(name string) (Definition, bool) {
 		return Definition{}, false
 	}
 	return *d, true
+}
+
+// ServicesOf returns the AWS services the named validator reads, nil for an unknown one.
+func (r *Registry) ServicesOf(name string) []string {
+	if d, ok := r.defs[name]; ok {
+		return append([]string(nil), d.Services...)
+	}
+	return nil
 }
 
 // Lookup returns the named validator, ready to grade checks.

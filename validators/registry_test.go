@@ -68,8 +68,11 @@ func TestDefaultHasTheBuiltins(t *testing.T) {
 	}
 	for _, n := range want {
 		d, ok := reg.Definition(n)
-		if !ok || d.Description == "" {
-			t.Errorf("%s: no definition or no description", n)
+		if !ok || d.Description == "" || len(d.Services) == 0 {
+			t.Errorf("%s: no definition, description or services", n)
+		}
+		if diff := cmp.Diff(d.Services, reg.ServicesOf(n)); diff != "" {
+			t.Errorf("%s: ServicesOf (-definition +got):\n%s", n, diff)
 		}
 		for _, p := range d.Params {
 			if p.Description == "" {

@@ -92,6 +92,7 @@ var accountPublicAccessBlock = Definition{
 	Name: "s3.account_public_access_block",
 	Description: "The account-level S3 Block Public Access configuration turns on the " +
 		"required settings.",
+	Services: []string{"s3control"},
 	Params: []Param{{
 		Name: "settings", Type: TypeStringList, Enum: bpaSettings,
 		Description: "the settings that must be on; all four when absent",

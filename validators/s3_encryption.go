@@ -22,6 +22,7 @@ var bucketDefaultEncryption = Definition{
 	Name: "s3.bucket_default_encryption",
 	Description: "The bucket's default encryption uses SSE-KMS with a customer managed key " +
 		"of the account.",
+	Services: []string{"s3", "kms"},
 	Params: []Param{
 		{Name: "bucket", Type: TypeString, Required: true, Description: "the bucket's name"},
 		{Name: "algorithms", Type: TypeStringList,

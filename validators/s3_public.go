@@ -31,6 +31,7 @@ var bucketNotPublic = Definition{
 	Name: "s3.bucket_not_public",
 	Description: "The bucket is not public: Block Public Access (bucket or account level) " +
 		"restricts it, or its policy and ACL grant nothing public.",
+	Services: []string{"s3", "s3control"},
 	Params: []Param{
 		{Name: "bucket", Type: TypeString, Required: true, Description: "the bucket's name"},
 	},

@@ -20,6 +20,7 @@ var bucketTLSOnly = Definition{
 	Name: "s3.bucket_tls_only",
 	Description: "The bucket policy denies every request without TLS (aws:SecureTransport " +
 		"false), for every principal, on the bucket and its objects.",
+	Services: []string{"s3"},
 	Params: []Param{
 		{Name: "bucket", Type: TypeString, Required: true,
 			Description: "the bucket's name"},
