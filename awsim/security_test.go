@@ -2,10 +2,13 @@ package awsim_test
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -409,4 +412,32 @@ func s3controlTypesAll() s3ctypes.PublicAccessBlockConfiguration {
 	return s3ctypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true),
 		IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true),
 		RestrictPublicBuckets: aws.Bool(true)}
+}
+
+// TestCertificateNames: the HTTPS certificate, issued by the CA in CAFile, is valid for
+// localhost, *.localhost and the loopback addresses.
+func TestCertificateNames(t *testing.T) {
+	srv := startServer(t, "")
+	addr := strings.TrimPrefix(srv.HTTPSEndpoint(), "https://localhost")
+	pem, err := os.ReadFile(srv.CAFile())
+	must(t, "read CA", err)
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("CAFile %s holds no PEM certificate", srv.CAFile())
+	}
+	for _, name := range []string{"localhost", "my-bucket.localhost", "123456789012.localhost",
+		"127.0.0.1", "::1"} {
+		conn, err := tls.Dial("tcp", "127.0.0.1"+addr, &tls.Config{RootCAs: pool,
+			ServerName: name})
+		if err != nil {
+			t.Errorf("TLS to %s: %v", name, err)
+			continue
+		}
+		conn.Close()
+	}
+	_, err = tls.Dial("tcp", "127.0.0.1"+addr, &tls.Config{RootCAs: pool,
+		ServerName: "example.com"})
+	if err == nil {
+		t.Errorf("the certificate is valid for example.com")
+	}
 }
