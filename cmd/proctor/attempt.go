@@ -43,13 +43,17 @@ func newAttemptSubmitCmd(a *app) *cobra.Command {
 			}
 			defer c.conn.Close()
 			resp, err := c.attempts.CreateAttempt(cmd.Context(),
-				&pb.CreateAttemptRequest{Parent: args[0], RequestId: requestID})
+				&pb.CreateAttemptRequest{Parent: sandboxName(args[0]), RequestId: requestID})
 			if err != nil {
 				return apiError(err)
 			}
 			if noWait {
-				if a.output == "json" {
+				switch a.output {
+				case "json":
 					return a.printJSON(resp.GetAttempt())
+				case "name":
+					_, err := fmt.Fprintln(a.out, resp.GetAttempt().GetName())
+					return err
 				}
 				_, err := fmt.Fprintf(a.out, "submitted %s\n", resp.GetAttempt().GetName())
 				return err
@@ -120,7 +124,7 @@ func newAttemptListCmd(a *app) *cobra.Command {
 			token := ""
 			for {
 				page, err := c.attempts.ListAttempts(cmd.Context(), &pb.ListAttemptsRequest{
-					Parent: args[0], PageSize: 100, PageToken: token})
+					Parent: sandboxName(args[0]), PageSize: 100, PageToken: token})
 				if err != nil {
 					return apiError(err)
 				}
@@ -129,8 +133,14 @@ func newAttemptListCmd(a *app) *cobra.Command {
 					break
 				}
 			}
-			if a.output == "json" {
+			switch a.output {
+			case "json":
 				return a.printJSON(all)
+			case "name":
+				for _, at := range all.GetAttempts() {
+					fmt.Fprintln(a.out, at.GetName())
+				}
+				return nil
 			}
 			tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tSTATE\tSCORE\tPASSED\tCREATED")
@@ -149,48 +159,62 @@ func (a *app) printResultLine(r *pb.CheckResult) error {
 	if a.output == "json" {
 		return a.printJSON(r)
 	}
-	_, err := fmt.Fprintf(a.out, "%-14s %-32s %s\n", verdictWord(r.GetVerdict()),
+	_, err := fmt.Fprintf(a.out, "%-5s %-28s %5s\n", verdictWord(r.GetVerdict()),
 		r.GetCheckId(), points(r.GetPoints(), r.GetMaxPoints()))
 	return err
 }
 
 // printAttempt prints the finished attempt: a report for people, or the API message.
 func (a *app) printAttempt(at *pb.Attempt) error {
-	if a.output == "json" {
+	switch a.output {
+	case "json":
 		return a.printJSON(at)
+	case "name":
+		_, err := fmt.Fprintln(a.out, at.GetName())
+		return err
 	}
-	return writeReport(a.out, at)
+	return writeReport(a.out, at, "")
 }
 
+// maxEvidence is how many evidence lines a report shows for one check; JSON has them all.
+const maxEvidence = 3
+
 // writeReport writes an attempt's grade check by check, with the evidence and the hint of
-// every failed check.
-func writeReport(w io.Writer, at *pb.Attempt) error {
+// every check that did not pass. Every line starts with indent.
+func writeReport(w io.Writer, at *pb.Attempt, indent string) error {
 	verdict := "not passed"
 	if at.GetPassed() {
 		verdict = "passed"
 	}
-	fmt.Fprintf(w, "%s: %s, %s\n", at.GetName(), score(at), verdict)
+	fmt.Fprintf(w, "%s%s: %s, %s\n", indent, at.GetName(), score(at), verdict)
 	if m := at.GetMessage(); m != "" {
-		fmt.Fprintf(w, "  %s\n", m)
+		fmt.Fprintf(w, "%s  %s\n", indent, m)
 	}
 	for _, r := range at.GetResults() {
-		fmt.Fprintf(w, "  %-14s %-32s %s  %s\n", verdictWord(r.GetVerdict()), r.GetCheckId(),
-			points(r.GetPoints(), r.GetMaxPoints()), r.GetTitle())
+		fmt.Fprintf(w, "%s  %-5s %-28s %5s  %s\n", indent, verdictWord(r.GetVerdict()),
+			r.GetCheckId(), points(r.GetPoints(), r.GetMaxPoints()), r.GetTitle())
+		detail := indent + "         "
 		if len(r.GetControls()) > 0 {
-			fmt.Fprintf(w, "      controls: %s\n", strings.Join(r.GetControls(), ", "))
+			fmt.Fprintf(w, "%scontrols: %s\n", detail, strings.Join(r.GetControls(), ", "))
 		}
 		if r.GetVerdict() == pb.CheckResult_VERDICT_PASS {
 			continue
 		}
-		if m := r.GetMessage(); m != "" {
-			fmt.Fprintf(w, "      %s\n", m)
+		if m := strings.TrimSpace(r.GetMessage()); m != "" {
+			fmt.Fprintf(w, "%s%s\n", detail, m)
 		}
-		for _, e := range r.GetEvidence() {
-			fmt.Fprintf(w, "      on %s: observed %s; expected %s\n",
+		ev := r.GetEvidence()
+		for i, e := range ev {
+			if i == maxEvidence {
+				fmt.Fprintf(w, "%s(%d more on other resources or actions; --output json "+
+					"shows them all)\n", detail, len(ev)-maxEvidence)
+				break
+			}
+			fmt.Fprintf(w, "%son %s: observed %s; expected %s\n", detail,
 				e.GetResource(), e.GetObserved(), e.GetExpected())
 		}
-		if h := r.GetHint(); h != "" {
-			fmt.Fprintf(w, "      hint: %s\n", h)
+		if h := strings.TrimSpace(r.GetHint()); h != "" {
+			fmt.Fprintf(w, "%shint: %s\n", detail, h)
 		}
 	}
 	return nil
@@ -205,5 +229,8 @@ func points(got float64, max int32) string {
 }
 
 func verdictWord(v pb.CheckResult_Verdict) string {
+	if v == pb.CheckResult_VERDICT_NOT_APPLICABLE {
+		return "N/A"
+	}
 	return strings.ToUpper(strings.TrimPrefix(v.String(), "VERDICT_"))
 }

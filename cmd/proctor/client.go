@@ -98,6 +98,9 @@ func apiError(err error) error {
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
+				if strings.Contains(st.Message(), v.GetDescription()) {
+					continue // the message already says it
+				}
 				msg += fmt.Sprintf("\n  %s: %s", v.GetField(), v.GetDescription())
 			}
 		}

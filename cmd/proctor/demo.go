@@ -108,19 +108,19 @@ func runDemo(ctx context.Context, a *app, dataDir, labID string) error {
 		"starting state.\n", time.Since(began).Round(time.Millisecond), sb.GetName(),
 		sb.GetAccountId())
 
-	fmt.Fprintf(w, "\n4. The learner submits an attempt before fixing anything:\n\n")
+	fmt.Fprintf(w, "\n4. The learner submits an attempt before fixing anything:\n")
 	first, err := demoAttempt(ctx, c, sb.GetName(), w)
 	if err != nil {
 		return err
 	}
 
-	fmt.Fprintf(w, "\n5. The learner applies the lab's reference solution with their own "+
-		"credentials:\n")
+	fmt.Fprintf(w, "\n5. The learner applies the lab's reference solution, which is these aws "+
+		"commands:\n")
 	if err := applySolution(ctx, r.stack, labID, sandboxTarget(sb), w); err != nil {
 		return fmt.Errorf("demo: apply the solution: %w", err)
 	}
 
-	fmt.Fprintf(w, "\n6. The learner submits a second attempt:\n\n")
+	fmt.Fprintf(w, "\n6. The learner submits a second attempt:\n")
 	second, err := demoAttempt(ctx, c, sb.GetName(), w)
 	if err != nil {
 		return err
@@ -138,7 +138,8 @@ func runDemo(ctx context.Context, a *app, dataDir, labID string) error {
 	return nil
 }
 
-// demoAttempt submits an attempt, prints each check as it completes and then the report.
+// demoAttempt submits an attempt, waits for its grade through the watch stream and prints
+// the report.
 func demoAttempt(ctx context.Context, c *clients, sandbox string,
 	w io.Writer) (*pb.Attempt, error) {
 	resp, err := c.attempts.CreateAttempt(ctx, &pb.CreateAttemptRequest{
@@ -156,12 +157,8 @@ func demoAttempt(ctx context.Context, c *clients, sandbox string,
 		if err != nil {
 			return nil, apiError(err)
 		}
-		if r := ev.GetResult(); r != nil {
-			fmt.Fprintf(w, "   graded %-32s %s\n", r.GetCheckId(), verdictWord(r.GetVerdict()))
-		}
 		if at := ev.GetAttempt(); at != nil && at.GetState() != pb.Attempt_STATE_GRADING {
-			fmt.Fprintln(w)
-			return at, writeReport(w, at)
+			return at, writeReport(w, at, "   ")
 		}
 	}
 }

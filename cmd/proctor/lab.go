@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,14 +35,22 @@ func newLabCmd(a *app) *cobra.Command {
 				return err
 			}
 			problems := labs.Lint(args[0], data)
-			for _, p := range problems {
-				fmt.Fprintln(a.out, p.String())
+			if a.output == "json" {
+				if err := writeProblemsJSON(a.out, problems); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range problems {
+					fmt.Fprintln(a.out, p.String())
+				}
 			}
 			if len(problems) > 0 {
 				fmt.Fprintf(a.errOut, "%s: %d problem(s)\n", args[0], len(problems))
 				return exitError{code: 1}
 			}
-			fmt.Fprintf(a.out, "%s: ok\n", args[0])
+			if a.output != "json" {
+				fmt.Fprintf(a.out, "%s: ok\n", args[0])
+			}
 			return nil
 		},
 	})
@@ -53,13 +62,20 @@ func newLabCmd(a *app) *cobra.Command {
 			"pass), and clean up.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.output == "json" {
+				return errors.New("lab test prints a report for people only; " +
+					"--output json is not supported")
+			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
 			}
 			lab, err := labs.Parse(args[0], data)
 			if err != nil {
-				fmt.Fprintln(a.out, err)
+				for _, p := range labs.Lint(args[0], data) {
+					fmt.Fprintln(a.out, p.String())
+				}
+				fmt.Fprintf(a.errOut, "%s does not lint clean; fix it first\n", args[0])
 				return exitError{code: 1}
 			}
 			ok, err := testLab(cmd.Context(), lab, a.out, a.errOut)
@@ -73,6 +89,26 @@ func newLabCmd(a *app) *cobra.Command {
 		},
 	})
 	return cmd
+}
+
+// writeProblemsJSON writes lint problems as one JSON array of {file, line, column, message}.
+func writeProblemsJSON(w io.Writer, problems []labs.Problem) error {
+	type problem struct {
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Column  int    `json:"column"`
+		Message string `json:"message"`
+	}
+	out := make([]problem, len(problems))
+	for i, p := range problems {
+		out[i] = problem{p.File, p.Line, p.Column, p.Message}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }
 
 // testLab proves a lab on a sandbox of its own and reports whether it holds.
@@ -154,8 +190,9 @@ func applySolution(ctx context.Context, st *stack, labID string, t proctor.Targe
 	if err != nil {
 		return err
 	}
+	known := map[string]string{"AccountID": t.AccountID, "Region": t.Region}
 	for _, s := range lab.Solution {
-		fmt.Fprintf(w, "   %s %s\n", s.Service, s.Action)
+		fmt.Fprintf(w, "   $ %s\n", cliCommand(s, known))
 	}
 	runner := labs.NewStepRunner(slog.New(slog.DiscardHandler))
 	if err := runner.RunSteps(ctx, t, lab.Solution); err != nil {

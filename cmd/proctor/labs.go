@@ -37,8 +37,14 @@ func newLabsCmd(a *app) *cobra.Command {
 					break
 				}
 			}
-			if a.output == "json" {
+			switch a.output {
+			case "json":
 				return a.printJSON(resp)
+			case "name":
+				for _, l := range resp.GetLabs() {
+					fmt.Fprintln(a.out, l.GetName())
+				}
+				return nil
 			}
 			tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tPILLAR\tLEVEL\tPOINTS\tTITLE")
@@ -73,7 +79,10 @@ func newLabsCmd(a *app) *cobra.Command {
 }
 
 func writeLab(a *app, l *pb.Lab) error {
-	fmt.Fprintf(a.out, "%s: %s\n", l.GetId(), l.GetTitle())
+	if !strings.HasPrefix(strings.TrimSpace(l.GetInstructions()), "# ") {
+		fmt.Fprintf(a.out, "%s\n", l.GetTitle())
+	}
+	fmt.Fprintf(a.out, "lab %s, ", l.GetId())
 	fmt.Fprintf(a.out, "pillar %s, %s, about %s, passes at %d%% of %d points\n\n",
 		enumWord(l.GetPillar().String()), enumWord(l.GetLevel().String()),
 		l.GetDuration().AsDuration(), l.GetPassPercent(), l.GetMaxPoints())

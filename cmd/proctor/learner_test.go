@@ -297,12 +297,13 @@ fi
 			t.Errorf("bob's sandbox list shows alice's sandbox:\n%s", out)
 		}
 
-		var bobs struct {
-			Name string `json:"name"`
+		// --output name prints the sandbox's name alone, and its id alone names it too.
+		bobs := strings.TrimSpace(bob.must("sandbox", "create", "--lab", "s3-data-protection",
+			"--output", "name"))
+		if !strings.HasPrefix(bobs, "sandboxes/") || strings.ContainsAny(bobs, " \n") {
+			t.Fatalf("sandbox create --output name printed %q, want one sandbox name", bobs)
 		}
-		lastJSON(t, bob.must("sandbox", "create", "--lab", "s3-data-protection", "-o", "json"),
-			&bobs)
-		bobEnv := bob.must("sandbox", "env", bobs.Name)
+		bobEnv := bob.must("sandbox", "env", strings.TrimPrefix(bobs, "sandboxes/"))
 		probe := fmt.Sprintf(`
 for op in "get-bucket-policy --bucket proctor-data-%[1]s" \
           "delete-bucket-policy --bucket proctor-data-%[1]s" \

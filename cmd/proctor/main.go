@@ -20,7 +20,7 @@ import (
 type app struct {
 	server string // the gRPC server's HOST:PORT
 	token  string // the bearer token
-	output string // "table" or "json"
+	output string // "table", "json" or "name"
 	caFile string // a CA bundle that turns on TLS to the server
 
 	out    io.Writer
@@ -72,8 +72,8 @@ func newRootCmd(a *app) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if a.output != "table" && a.output != "json" {
-				return fmt.Errorf("--output must be table or json, not %q", a.output)
+			if a.output != "table" && a.output != "json" && a.output != "name" {
+				return fmt.Errorf("--output must be table, json or name, not %q", a.output)
 			}
 			return nil
 		},
@@ -83,7 +83,8 @@ func newRootCmd(a *app) *cobra.Command {
 		"the Proctor server's HOST:PORT (env PROCTOR_SERVER)")
 	f.StringVar(&a.token, "token", os.Getenv("PROCTOR_TOKEN"),
 		"bearer token from 'proctor token' (env PROCTOR_TOKEN)")
-	f.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
+	f.StringVarP(&a.output, "output", "o", "table",
+		"output format: table, json (the API's messages) or name (resource names only)")
 	f.StringVar(&a.caFile, "server-ca", os.Getenv("PROCTOR_SERVER_CA"),
 		"CA bundle of the server's TLS certificate; turns on TLS (env PROCTOR_SERVER_CA)")
 	for _, newCmd := range commands {

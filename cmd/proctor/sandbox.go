@@ -3,7 +3,9 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -112,7 +114,7 @@ func newSandboxDeleteCmd(a *app) *cobra.Command {
 			}
 			defer c.conn.Close()
 			resp, err := c.sandbox.DeleteSandbox(cmd.Context(),
-				&pb.DeleteSandboxRequest{Name: args[0]})
+				&pb.DeleteSandboxRequest{Name: sandboxName(args[0])})
 			if err != nil {
 				return apiError(err)
 			}
@@ -130,6 +132,10 @@ func newSandboxEnvCmd(a *app) *cobra.Command {
 			"aws 2.9 does not read AWS_ENDPOINT_URL). Use: eval \"$(proctor sandbox env NAME)\"",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.output == "json" {
+				return errors.New("sandbox env prints shell lines only; for the sandbox " +
+					"as JSON use 'proctor sandbox get NAME --output json'")
+			}
 			sb, err := a.getSandbox(cmd, args[0])
 			if err != nil {
 				return err
@@ -152,13 +158,21 @@ func newSandboxEnvCmd(a *app) *cobra.Command {
 	}
 }
 
+// sandboxName accepts a sandbox's id or its resource name and returns the resource name.
+func sandboxName(s string) string {
+	if strings.Contains(s, "/") {
+		return s
+	}
+	return "sandboxes/" + s
+}
+
 func (a *app) getSandbox(cmd *cobra.Command, name string) (*pb.Sandbox, error) {
 	c, err := a.dial()
 	if err != nil {
 		return nil, err
 	}
 	defer c.conn.Close()
-	resp, err := c.sandbox.GetSandbox(cmd.Context(), &pb.GetSandboxRequest{Name: name})
+	resp, err := c.sandbox.GetSandbox(cmd.Context(), &pb.GetSandboxRequest{Name: sandboxName(name)})
 	if err != nil {
 		return nil, apiError(err)
 	}
@@ -168,8 +182,14 @@ func (a *app) getSandbox(cmd *cobra.Command, name string) (*pb.Sandbox, error) {
 // printSandboxes prints sandboxes as a table, or one sandbox as JSON. Tables never show
 // credentials; 'sandbox env' does, to the owner.
 func (a *app) printSandboxes(sbs ...*pb.Sandbox) error {
-	if a.output == "json" && len(sbs) == 1 {
+	switch {
+	case a.output == "json" && len(sbs) == 1:
 		return a.printJSON(sbs[0])
+	case a.output == "name":
+		for _, sb := range sbs {
+			fmt.Fprintln(a.out, sb.GetName())
+		}
+		return nil
 	}
 	tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tLAB\tSTATE\tACCOUNT\tENDPOINT\tEXPIRES")

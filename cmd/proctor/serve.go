@@ -54,7 +54,7 @@ func newServeCmd(a *app) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.DataDir, "data", defaultDataDir(), "data directory: database, keys, state")
+	f.StringVar(&cfg.DataDir, "data", defaultDataDir(), "data directory: database, keys, state (env PROCTOR_DATA)")
 	f.StringVar(&cfg.GRPCAddr, "grpc-addr", defaultGRPCAddr, "gRPC listener, HOST:PORT")
 	f.StringVar(&cfg.AWSAddr, "aws-addr", defaultAWSAddr,
 		"awsim's HTTP listener (also its own-endpoints-only proxy), HOST:PORT")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +35,13 @@ func newTokenCmd(a *app) *cobra.Command {
 			if subject == "" {
 				return fmt.Errorf("--subject is required")
 			}
+			// A token is only good for the server whose key signs it: refuse to make a new
+			// key where no server keeps its state.
+			if _, err := os.Stat(filepath.Join(dataDir, auth.KeyFile)); err != nil {
+				return fmt.Errorf("no signing key in %s: pass the --data directory of your "+
+					"server (or set PROCTOR_DATA), or start 'proctor serve --data %s' once, "+
+					"which creates the key", dataDir, dataDir)
+			}
 			key, err := auth.LoadKey(dataDir)
 			if err != nil {
 				return err
@@ -45,7 +54,8 @@ func newTokenCmd(a *app) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data", defaultDataDir(), "the server's data directory")
+	cmd.Flags().StringVar(&dataDir, "data", defaultDataDir(),
+		"the server's data directory (env PROCTOR_DATA)")
 	cmd.Flags().StringVar(&role, "role", "learner", "learner, instructor or admin")
 	cmd.Flags().StringVar(&subject, "subject", "", "who the token is for, e.g. a user name")
 	cmd.Flags().DurationVar(&ttl, "ttl", 24*time.Hour, "how long the token is valid")
