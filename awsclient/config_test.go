@@ -207,3 +207,29 @@ func TestConfigRejectsBadTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigConcurrent builds configurations for one CA bundle from many goroutines; they
+// must all share one HTTP client. Run it with -race.
+func TestConfigConcurrent(t *testing.T) {
+	rec, ca := newRecorder(t)
+	var wg sync.WaitGroup
+	clients := make([]any, 16)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cfg, err := awsclient.Config(context.Background(), target(rec.srv.URL, ca))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			clients[i] = cfg.HTTPClient
+		}()
+	}
+	wg.Wait()
+	for i, c := range clients {
+		if c != clients[0] {
+			t.Errorf("configuration %d has its own HTTP client", i)
+		}
+	}
+}

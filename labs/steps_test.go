@@ -236,3 +236,33 @@ func TestSolvedBucketRefusesPlainHTTP(t *testing.T) {
 		t.Errorf("GetObject over HTTP: err = %v, want 403 AccessDenied", err)
 	}
 }
+
+// TestGradingConcurrently grades every check of a solved lab from its own goroutine, as
+// grading does, several times over. Run it with -race.
+func TestGradingConcurrently(t *testing.T) {
+	lab, err := labs.Catalog().Lab("s3-data-protection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	learner, grader := account(t)
+	steps := append(append([]proctor.Step{}, lab.Setup...), lab.Solution...)
+	if err := labs.NewStepRunner(nil).RunSteps(context.Background(), learner, steps); err != nil {
+		t.Fatal(err)
+	}
+	reg := validators.Default()
+	var wg sync.WaitGroup
+	for range 3 {
+		for _, c := range lab.Checks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, _ := reg.Lookup(c.Validator)
+				f, err := v.Validate(context.Background(), grader, c.Params)
+				if err != nil || f.Verdict != proctor.VerdictPass {
+					t.Errorf("%s: %s %s %v", c.ID, f.Verdict, f.Message, err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+}
