@@ -109,8 +109,10 @@ func eval(n *vnode, t *bnode) (pos, abs bool) {
 // Test reports whether the event matches the pattern with the semantics of EventBridge's
 // TestEventPattern API. An invalid pattern yields an *Error (InvalidEventPatternException);
 // an event that is malformed, not an object, or lacks one of the fields TestEventPattern
-// requires (id, account, source, time, region, detail-type) yields an error wrapping
-// ErrInvalidEvent (ValidationException).
+// requires (id, account, source, time, region and detail-type; not resources, which the API
+// documentation lists but the service does not require) yields an error wrapping
+// ErrInvalidEvent, which EventBridge reports as a ValidationException with the message
+// "Parameter Event is not valid.".
 func Test(pattern, event []byte) (bool, error) {
 	p, err := Compile(pattern)
 	if err != nil {
@@ -118,12 +120,11 @@ func Test(pattern, event []byte) (bool, error) {
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(event, &top); err != nil || top == nil {
-		return false, fmt.Errorf("%w: Parameter Event is not valid.", ErrInvalidEvent)
+		return false, fmt.Errorf("%w: the event is not a JSON object", ErrInvalidEvent)
 	}
-	for _, name := range RequiredEventFields {
+	for _, name := range requiredEventFields {
 		if _, ok := top[name]; !ok {
-			return false, fmt.Errorf("%w: Parameter Event is not valid: no %q field",
-				ErrInvalidEvent, name)
+			return false, fmt.Errorf("%w: the event has no %q field", ErrInvalidEvent, name)
 		}
 	}
 	ok, err := p.Match(event)
@@ -136,9 +137,8 @@ func Test(pattern, event []byte) (bool, error) {
 // errNotCompiled is returned by Match on a Pattern that did not come from Compile.
 var errNotCompiled = errors.New("eventpattern: the pattern was not made by Compile")
 
-// RequiredEventFields are the top-level fields TestEventPattern requires of an event.
-// EventBridge's documentation also lists "resources", but the service does not require it.
-var RequiredEventFields = []string{"id", "account", "source", "time", "region", "detail-type"}
+// requiredEventFields are the top-level fields TestEventPattern requires of an event.
+var requiredEventFields = []string{"id", "account", "source", "time", "region", "detail-type"}
 
 // viewOfObject builds the view of a decoded event object (see MatchValue).
 func (a *arena) viewOfObject(obj map[string]any, u *unode) *vnode {
