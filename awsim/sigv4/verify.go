@@ -64,12 +64,17 @@ func (a *Auth) Streaming() bool { return strings.HasPrefix(a.PayloadHash, "STREA
 // returns [ErrNotSigned] when the request carries neither, and an [*Error] with code
 // Malformed when the data is incomplete.
 func Parse(r *http.Request) (*Auth, error) {
+	q := r.URL.Query()
+	inQuery := q.Get("X-Amz-Algorithm") != "" || q.Get("X-Amz-Credential") != "" ||
+		q.Get("X-Amz-Signature") != ""
 	if h := r.Header.Get("Authorization"); h != "" {
+		if inQuery {
+			return nil, fail(Malformed, "only one authentication mechanism is allowed; "+
+				"send either an Authorization header or X-Amz-Signature query parameters")
+		}
 		return parseHeader(r, h)
 	}
-	q := r.URL.Query()
-	if q.Get("X-Amz-Algorithm") != "" || q.Get("X-Amz-Credential") != "" ||
-		q.Get("X-Amz-Signature") != "" {
+	if inQuery {
 		return parseQuery(r, q)
 	}
 	return nil, ErrNotSigned

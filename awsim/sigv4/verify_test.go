@@ -3,6 +3,7 @@ package sigv4_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -321,4 +322,69 @@ func FuzzParse(f *testing.F) {
 		r.Header.Set("X-Amz-Date", "20261203T120000Z")
 		_, _ = sigv4.Parse(r)
 	})
+}
+
+func TestParseRejectsTwoMechanisms(t *testing.T) {
+	r, _ := http.NewRequest("GET", "http://localhost/b/k?X-Amz-Signature=ab", nil)
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+keyID+
+		"/20261203/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab")
+	r.Header.Set("X-Amz-Date", "20261203T120000Z")
+	if _, err := sigv4.Parse(r); codeOf(err) != sigv4.Malformed {
+		t.Errorf("Parse = %v, want Malformed", err)
+	}
+}
+
+// TestDecodeChunkedSignedTrailer builds a signed-trailer body by following the
+// string-to-sign of AWS's "Signature Calculations for the Authorization Header: Transferring
+// Payload in Multiple Chunks" with trailing headers, written out here independently.
+func TestDecodeChunkedSignedTrailer(t *testing.T) {
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	r, _ := http.NewRequest("PUT", "http://localhost/b/k", nil)
+	r.Header.Set("X-Amz-Content-Sha256", sigv4.StreamingSignedTrailer)
+	r.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+	err := v4.NewSigner().SignHTTP(context.Background(), creds, r,
+		sigv4.StreamingSignedTrailer, "s3", "us-east-1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := sigv4.Parse(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := func(key []byte, s string) []byte {
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte(s))
+		return h.Sum(nil)
+	}
+	key := mac(mac(mac(mac([]byte("AWS4"+secret), "20261203"), "us-east-1"), "s3"),
+		"aws4_request")
+	scope := "20261203/us-east-1/s3/aws4_request"
+	prev := a.Signature
+	var b bytes.Buffer
+	for _, chunk := range []string{"hello", ""} {
+		sts := "AWS4-HMAC-SHA256-PAYLOAD\n20261203T120000Z\n" + scope + "\n" + prev + "\n" +
+			hashOf(nil) + "\n" + hashOf([]byte(chunk))
+		prev = hex.EncodeToString(mac(key, sts))
+		fmt.Fprintf(&b, "%x;chunk-signature=%s\r\n", len(chunk), prev)
+		if chunk != "" {
+			b.WriteString(chunk + "\r\n")
+		}
+	}
+	trailer := "x-amz-checksum-crc32:NhCmhg==\n"
+	sts := "AWS4-HMAC-SHA256-TRAILER\n20261203T120000Z\n" + scope + "\n" + prev + "\n" +
+		hashOf([]byte(trailer))
+	b.WriteString("x-amz-checksum-crc32:NhCmhg==\r\n")
+	b.WriteString("x-amz-trailer-signature:" + hex.EncodeToString(mac(key, sts)) + "\r\n\r\n")
+
+	got, trailers, err := sigv4.DecodeChunked(a, b.Bytes(), secret)
+	if err != nil {
+		t.Fatalf("DecodeChunked: %v", err)
+	}
+	if string(got) != "hello" || trailers["x-amz-checksum-crc32"] != "NhCmhg==" {
+		t.Errorf("DecodeChunked = %q %v", got, trailers)
+	}
+	bad := bytes.Replace(b.Bytes(), []byte("NhCmhg=="), []byte("AAAAAA=="), 1)
+	if _, _, err := sigv4.DecodeChunked(a, bad, secret); codeOf(err) != sigv4.Mismatch {
+		t.Errorf("DecodeChunked with a changed trailer = %v, want Mismatch", err)
+	}
 }
