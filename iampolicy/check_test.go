@@ -43,7 +43,8 @@ func TestCheck(t *testing.T) {
 			IdentityPolicy, []ParseError{{1, 16, "Statement.Sid",
 				`the Sid "Read all" of an identity policy may hold only letters and digits`}}},
 		{"variables in an old version",
-			`{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/${aws:username}/*"}}`,
+			`{"Statement": {"Effect": "Allow", "Action": "*", ` +
+				`"Resource": "arn:aws:s3:::b/${aws:username}/*"}}`,
 			IdentityPolicy, []ParseError{{1, 62, "Statement.Resource",
 				`${...} is literal text here: policy variables need "Version": "2012-10-17"`}}},
 		{"rcp allow", `{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:*", ` +

@@ -121,8 +121,9 @@ type layer struct {
 //     policy must allow as well.
 //
 // The account root user is allowed whatever its identity policies say, in its own
-// account, except where the resource policy must trust the account (a KMS key's root user
-// needs the key policy too). Anonymous and service principals are allowed only by a resource policy.
+// account, except where the resource policy must trust the account (a KMS key's root
+// user needs the key policy too). Anonymous and service principals are allowed only by a
+// resource policy.
 func Evaluate(in Input, req Request) Result {
 	return newEvaluator(in).evaluate(req)
 }
@@ -276,7 +277,7 @@ func (e *evaluator) evaluate(req Request) Result {
 	if len(missing) > 0 {
 		return Result{Decision: ImplicitDeny, Missing: missing}
 	}
-	if !sameAccount {
+	if !sameAccount || requiresTrust(in, req) {
 		deciding = append(deciding, res.allow...)
 	}
 	deciding = append(deciding, ident.allow...)

@@ -61,15 +61,18 @@ func TestParseErrors(t *testing.T) {
 			ParseError{1, 64, "Statement.Condition.StringEq",
 				`unknown condition operator "StringEq"`}},
 		{"null ifexists",
-			`{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"NullIfExists": {"a": "true"}}}}`,
+			`{"Statement": {"Effect": "Allow", "Action": "*", ` +
+				`"Condition": {"NullIfExists": {"a": "true"}}}}`,
 			ParseError{1, 64, "Statement.Condition.NullIfExists",
 				`operator "NullIfExists": Null takes neither IfExists nor a set qualifier`}},
 		{"bad cidr",
-			`{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "10.0.0.300"]}}}}`,
+			`{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"IpAddress": ` +
+				`{"aws:SourceIp": ["10.0.0.0/8", "10.0.0.300"]}}}}`,
 			ParseError{1, 109, "Statement.Condition.IpAddress.aws:SourceIp[1]",
 				`"10.0.0.300" is not an IP address or CIDR block`}},
 		{"bool value",
-			`{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}}`,
+			`{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Bool": ` +
+				`{"aws:SecureTransport": "yes"}}}}`,
 			ParseError{1, 96, "Statement.Condition.Bool.aws:SecureTransport",
 				`"yes" is not "true" or "false"`}},
 		{"variable in a numeric operator",

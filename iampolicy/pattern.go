@@ -277,8 +277,9 @@ func matchAction(p, action string) bool {
 // part (everything after the fifth colon) as one string, so that a '*' there may cross
 // ':' and '/'. In the resource part, the resource type before the first '/' or ':' is
 // compared literally, as AWS documents that it cannot hold a wildcard (S3 bucket and
-// object ARNs have no resource type). A pattern with fewer than six segments that holds a wildcard is padded
-// with '*' segments; one without a wildcard matches only an identical string.
+// object ARNs have no resource type). A pattern with fewer than six segments that holds a
+// wildcard is padded with '*' segments; one without a wildcard matches only an identical
+// string.
 func matchARN(r resolved, arn string) bool { return matchARNParts(r, arn, false) }
 
 // matchARNHead reports whether the pattern matches the ARN's partition, service, region,
