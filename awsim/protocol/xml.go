@@ -73,9 +73,6 @@ func (x *xmlWriter) value(name string, ref *models.Ref, v any) {
 		x.close(name)
 	case "list":
 		item := "member"
-		if !x.query {
-			item = "member"
-		}
 		if sh.Member.LocationName != "" {
 			item = sh.Member.LocationName
 		}
