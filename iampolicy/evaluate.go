@@ -70,8 +70,8 @@ func (d Decision) String() string {
 // permissions boundary, session policy). An implicit deny has no deciding statement;
 // Missing then names the policies that lacked an Allow.
 type Result struct {
-	Decision Decision
-	Deciding []StatementRef
+	Decision Decision       // the outcome
+	Deciding []StatementRef // the statements that decided it, in policy order
 	// Missing names, for an implicit deny, each policy whose Allow was required but
 	// absent: "identity", "resource", "permissionsBoundary", "session" or "scp[N]".
 	Missing []string

@@ -10,9 +10,9 @@ import (
 // ParseError reports the first problem found in a policy document: where it is, as a
 // 1-based line and column and as a JSON path such as "Statement[1].Condition", and why.
 type ParseError struct {
-	Line, Column int
-	Path         string
-	Reason       string
+	Line, Column int    // 1-based; the column counts characters, not bytes
+	Path         string // the JSON path of the element, "" for the whole document
+	Reason       string // why the element is rejected
 }
 
 // Error returns "line L, column C: PATH: REASON", leaving out the path when the problem

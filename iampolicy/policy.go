@@ -51,18 +51,18 @@ type Statement struct {
 	// neither Principal nor NotPrincipal (identity policies). When NotPrincipal is true the
 	// list names the principals the statement does not apply to.
 	Principal    *PrincipalSet
-	NotPrincipal bool
+	NotPrincipal bool // the element was NotPrincipal
 
 	// Actions are the action patterns, such as "s3:Get*" or "*". When NotAction is true
 	// the statement applies to every action except these.
 	Actions   []string
-	NotAction bool
+	NotAction bool // the element was NotAction
 
 	// Resources are the resource ARN patterns; nil when the statement has neither Resource
 	// nor NotResource (trust policies). When NotResource is true the statement applies to
 	// every resource except these.
 	Resources   []string
-	NotResource bool
+	NotResource bool // the element was NotResource
 
 	// Conditions are the statement's conditions, all of which must hold.
 	Conditions []Condition
@@ -82,9 +82,9 @@ type PrincipalSet struct {
 	// AWS holds account ids and IAM or STS ARNs; Service holds service principals;
 	// Federated holds identity providers; CanonicalUser holds S3 canonical user ids.
 	AWS           []string
-	Service       []string
-	Federated     []string
-	CanonicalUser []string
+	Service       []string // such as "events.amazonaws.com"
+	Federated     []string // such as "cognito-identity.amazonaws.com" or a SAML provider ARN
+	CanonicalUser []string // S3 canonical user ids
 }
 
 // Condition is one operator applied to one condition key, such as

@@ -7,8 +7,8 @@ import (
 
 // AllowedAction is one action a principal may perform, with the statements that allow it.
 type AllowedAction struct {
-	Action   string
-	Deciding []StatementRef
+	Action   string         // the full action name, such as "s3:GetObject"
+	Deciding []StatementRef // the Allow statements that grant it
 }
 
 // AllowedActions answers "which actions may this principal perform on this resource": it
@@ -42,8 +42,8 @@ func (c *Catalog) AllowedActionsAmong(in Input, req Request, actions []*Action) 
 // Grant is an action pattern on a resource pattern, such as s3:GetObject on
 // arn:aws:s3:::bucket/*. Both take the wildcards of a policy.
 type Grant struct {
-	Action   string
-	Resource string
+	Action   string // an action pattern, such as "s3:Get*"
+	Resource string // a resource ARN pattern, such as "arn:aws:s3:::bucket/*"
 }
 
 // Comparison says how the permissions a set of policies gives relate to a required set.
@@ -69,14 +69,14 @@ func (c Comparison) String() string {
 // Probe is one concrete action on one concrete resource that [Catalog.Compare] tried, with
 // the result of evaluating it.
 type Probe struct {
-	Action   string
-	Resource string
-	Result   Result
+	Action   string // a catalog action (or an action the grants or statements name)
+	Resource string // a concrete resource ARN, or "*"
+	Result   Result // the evaluation of the action on the resource
 }
 
 // CompareResult is the answer of [Catalog.Compare].
 type CompareResult struct {
-	Comparison Comparison
+	Comparison Comparison // Equal, Broader, Narrower or Different
 	// Extra lists the probes the policies allow although nothing required covers them,
 	// with the statements that allow them; Missing lists the required probes the
 	// policies do not allow, with the deny statements or the missing policies.

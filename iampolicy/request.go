@@ -28,7 +28,7 @@ func (p Principal) Anonymous() bool {
 
 // Request is one API call to decide.
 type Request struct {
-	Principal Principal
+	Principal Principal // who makes the request
 	// Action is the IAM action, such as "s3:GetObject"; it is compared case-insensitively.
 	Action string
 	// Resource is the ARN of the resource the action acts on, or "*" for actions that
