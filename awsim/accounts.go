@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"time"
 )
@@ -26,6 +27,11 @@ func (c Credentials) String() string {
 // GoString is String, so that %#v does not show the secret either.
 func (c Credentials) GoString() string { return c.String() }
 
+// LogValue makes slog log only the access key id, whatever the handler.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("access_key_id", c.AccessKeyID))
+}
+
 // Account is an emulated AWS account, the embedded backend of one sandbox.
 type Account struct {
 	// ID is the 12-digit account id, unique on this server.
@@ -43,7 +49,13 @@ func (a Account) String() string {
 	return fmt.Sprintf("{ID:%s Learner:%v Grader:%v}", a.ID, a.Learner, a.Grader)
 }
 
-// RoleARN returns the ARN of one of an account's roles.
+// LogValue makes slog log the account id and access key ids, never the secrets.
+func (a Account) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", a.ID), slog.Any("learner", a.Learner),
+		slog.Any("grader", a.Grader))
+}
+
+// roleARN returns the ARN of one of an account's roles.
 func roleARN(accountID, role string) string {
 	if role == roleRoot {
 		return "arn:aws:iam::" + accountID + ":root"

@@ -2,6 +2,7 @@ package awsim
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -251,7 +252,7 @@ func (c *call) authenticate(body []byte) *protocol.Error {
 	if k == nil {
 		return authError(c.svc, errUnknownKey, "")
 	}
-	if key.SessionToken != c.auth.SecurityToken {
+	if subtle.ConstantTimeCompare([]byte(key.SessionToken), []byte(c.auth.SecurityToken)) != 1 {
 		return authError(c.svc, errBadToken, "")
 	}
 	if err := c.auth.Verify(c.r, body, key.Secret, c.now); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -355,8 +356,15 @@ func TestLogsNoSecrets(t *testing.T) {
 		"account="+acct.ID) || !strings.Contains(log, "status=200") {
 		t.Errorf("request line lacks operation, account or status:\n%s", log)
 	}
-	if got := acct.Learner.String(); strings.Contains(got, acct.Learner.SecretAccessKey) {
-		t.Errorf("Credentials.String shows the secret: %s", got)
+	var jsonLog bytes.Buffer
+	slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("sandbox", "account", acct,
+		"creds", acct.Learner)
+	for _, shown := range []string{acct.Learner.String(), fmt.Sprintf("%+v %#v", acct, acct),
+		jsonLog.String()} {
+		if strings.Contains(shown, acct.Learner.SecretAccessKey) ||
+			strings.Contains(shown, acct.Learner.SessionToken) {
+			t.Errorf("formatting an account shows its secrets: %s", shown)
+		}
 	}
 }
 
