@@ -108,8 +108,9 @@ func TestJSONWrite(t *testing.T) {
 func queryModel() *models.Service {
 	str := &models.Shape{Type: "string"}
 	return &models.Service{
-		Name:     "test",
-		Metadata: models.Metadata{Protocol: "query", APIVersion: "2010-05-08", XMLNamespace: "https://t/doc/"},
+		Name: "test",
+		Metadata: models.Metadata{Protocol: "query", APIVersion: "2010-05-08",
+			XMLNamespace: "https://t/doc/"},
 		Operations: map[string]*models.Operation{"Put": {Name: "Put",
 			Input:  &models.Ref{Shape: "PutRequest"},
 			Output: &models.Ref{Shape: "PutResponse", ResultWrapper: "PutResult"}}},
@@ -118,7 +119,8 @@ func queryModel() *models.Service {
 			"Int":    {Type: "integer"},
 			"Names":  {Type: "list", Member: &models.Ref{Shape: "String"}},
 			"Flat":   {Type: "list", Member: &models.Ref{Shape: "String"}, Flattened: true},
-			"Attrs":  {Type: "map", Key: &models.Ref{Shape: "String"}, Value: &models.Ref{Shape: "String"}},
+			"Attrs": {Type: "map", Key: &models.Ref{Shape: "String"},
+				Value: &models.Ref{Shape: "String"}},
 			"Tag": {Type: "structure", Members: []models.Member{
 				{Name: "Key", Ref: models.Ref{Shape: "String"}},
 				{Name: "Value", Ref: models.Ref{Shape: "String"}}}},

@@ -225,7 +225,8 @@ func TestRestXMLWriteError(t *testing.T) {
 			c := protocol.NewRestXML(load(t, "s3"), "", tt.wrap, nil)
 			w := httptest.NewRecorder()
 			c.WriteError(w, httptest.NewRequest(tt.method, "/", nil), e, "R")
-			got := strings.TrimPrefix(w.Body.String(), `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
+			got := strings.TrimPrefix(w.Body.String(),
+				`<?xml version="1.0" encoding="UTF-8"?>`+"\n")
 			if w.Code != http.StatusNotFound || got != tt.want {
 				t.Errorf("WriteError = %d %s\nwant 404 %s", w.Code, got, tt.want)
 			}
