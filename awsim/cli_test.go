@@ -59,6 +59,7 @@ func (c *awsCLI) run(endpoint string, args ...string) (string, string, bool) {
 		"AWS_PAGER=",
 		"AWS_MAX_ATTEMPTS=1",
 		"HTTPS_PROXY=" + c.srv.ProxyURL(),
+		"HTTP_PROXY=" + c.srv.ProxyURL(),
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -245,7 +246,9 @@ func TestDebianCLIS3Control(t *testing.T) {
 	var acctPAB struct {
 		PublicAccessBlockConfiguration map[string]bool
 	}
-	cli.ok(https, &acctPAB, "s3control", "get-public-access-block", "--account-id", acct.ID)
+	// Over plain HTTP the CLI sends an absolute-form request to HTTP_PROXY instead.
+	cli.ok(srv.HTTPEndpoint(), &acctPAB, "s3control", "get-public-access-block",
+		"--account-id", acct.ID)
 	for _, k := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 		"RestrictPublicBuckets"} {
 		if !acctPAB.PublicAccessBlockConfiguration[k] {
