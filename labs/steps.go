@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/proctorlabs/proctor"
 	"github.com/proctorlabs/proctor/awsclient"
@@ -105,7 +107,9 @@ func (e *StepError) Unwrap() error { return e.Err }
 
 // RunSteps runs the steps in order against the target and stops at the first failure,
 // returned as a *StepError. Placeholders in the inputs are filled from the target
-// ({{.AccountID}}, {{.Region}}) and from what earlier steps saved.
+// ({{.AccountID}}, {{.Region}}) and from what earlier steps saved. Outside us-east-1, an
+// S3 CreateBucket without a CreateBucketConfiguration gets the target's region as its
+// LocationConstraint.
 func (r *StepRunner) RunSteps(ctx context.Context, target proctor.Target,
 	steps []proctor.Step) error {
 	_, err := r.Run(ctx, target, steps)
@@ -138,6 +142,7 @@ func (r *StepRunner) Run(ctx context.Context, target proctor.Target,
 		if err != nil {
 			return values, fail(err)
 		}
+		regionDefaults(s, in, target.Region)
 
 		out := client.Method(op.method.Index).Call([]reflect.Value{reflect.ValueOf(ctx), in})
 		if err, _ := out[1].Interface().(error); err != nil {
@@ -172,6 +177,21 @@ func buildInput(op operation, input map[string]any,
 		return reflect.Value{}, err
 	}
 	return in, nil
+}
+
+// regionDefaults fills in what an operation needs outside us-east-1 and a lab cannot know
+// in advance: the LocationConstraint of S3 CreateBucket, so that one lab creates its
+// bucket in whatever region the sandbox is.
+func regionDefaults(s proctor.Step, in reflect.Value, region string) {
+	if s.Service != "s3" || s.Action != "CreateBucket" || region == "" || region == "us-east-1" {
+		return
+	}
+	cb, ok := in.Interface().(*s3.CreateBucketInput)
+	if !ok || cb.CreateBucketConfiguration != nil {
+		return
+	}
+	cb.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{
+		LocationConstraint: s3types.BucketLocationConstraint(region)}
 }
 
 // outputValue follows a dotted path of member names and [n] indexes (e.g.
