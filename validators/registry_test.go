@@ -60,7 +60,8 @@ func TestCheckParams(t *testing.T) {
 }
 
 func TestDefaultHasTheBuiltins(t *testing.T) {
-	want := []string{"kms.key_policy_not_public", "kms.key_rotation", "s3.account_public_access_block", "s3.bucket_default_encryption",
+	want := []string{"kms.key_policy_not_public", "kms.key_rotation",
+		"s3.account_public_access_block", "s3.bucket_default_encryption",
 		"s3.bucket_not_public", "s3.bucket_tls_only"}
 	reg := validators.Default()
 	if diff := cmp.Diff(want, reg.Names()); diff != "" {
