@@ -5,6 +5,7 @@ import (
 
 	"github.com/proctorlabs/proctor"
 	pb "github.com/proctorlabs/proctor/gen/proctor/v1"
+	"github.com/proctorlabs/proctor/labs/placeholder"
 )
 
 // sandboxServer implements proctor.v1.SandboxService over the domain's sandbox service,
@@ -12,7 +13,22 @@ import (
 type sandboxServer struct {
 	pb.UnimplementedSandboxServiceServer
 	svc   proctor.SandboxService
+	labs  proctor.LabCatalog
 	caPEM func(path string) string
+}
+
+// withInstructions sets the lab's instructions, filled with the sandbox's values, on out.
+// A lab gone from the catalog leaves them empty.
+func (s *sandboxServer) withInstructions(out *pb.Sandbox, sb *proctor.Sandbox) *pb.Sandbox {
+	lab, err := s.labs.Lab(sb.LabID)
+	if err != nil {
+		return out
+	}
+	values := placeholder.ForTarget(sb.LearnerTarget())
+	if text, err := placeholder.Fill(lab.Instructions, values); err == nil {
+		out.Instructions = text
+	}
+	return out
 }
 
 // CreateSandbox provisions a sandbox for the caller.
@@ -33,7 +49,8 @@ func (s *sandboxServer) CreateSandbox(ctx context.Context, req *pb.CreateSandbox
 	if err != nil {
 		return nil, err
 	}
-	return &pb.CreateSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
+	return &pb.CreateSandboxResponse{
+		Sandbox: s.withInstructions(sandboxProto(sb, caller, s.caPEM), sb)}, nil
 }
 
 // GetSandbox returns one sandbox.
@@ -53,7 +70,8 @@ func (s *sandboxServer) GetSandbox(ctx context.Context, req *pb.GetSandboxReques
 	if err != nil {
 		return nil, err
 	}
-	return &pb.GetSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
+	return &pb.GetSandboxResponse{
+		Sandbox: s.withInstructions(sandboxProto(sb, caller, s.caPEM), sb)}, nil
 }
 
 // ListSandboxes returns one page of the sandboxes the caller may see.

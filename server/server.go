@@ -87,7 +87,7 @@ func New(o Options) *Server {
 
 	pb.RegisterLabServiceServer(s.grpc, &labServer{catalog: o.Labs})
 	pb.RegisterSandboxServiceServer(s.grpc, &sandboxServer{svc: o.Sandboxes,
-		caPEM: newCAReader(log).read})
+		labs: o.Labs, caPEM: newCAReader(log).read})
 	pb.RegisterAttemptServiceServer(s.grpc, &attemptServer{svc: o.Attempts})
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)

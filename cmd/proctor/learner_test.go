@@ -208,6 +208,11 @@ func TestLearnerPath(t *testing.T) {
 		t.Fatalf("sandbox create returned %+v, want a READY sandbox", sb)
 	}
 
+	if out := alice.must("sandbox", "instructions", sb.Name); !strings.Contains(out,
+		"proctor-data-"+sb.AccountID) || strings.Contains(out, "{{") {
+		t.Errorf("sandbox instructions do not name the sandbox's bucket:\n%s", out)
+	}
+
 	var first attemptJSON
 	lastJSON(t, alice.must("attempt", "submit", sb.Name, "-o", "json"), &first)
 	if first.Passed || first.Score != 0 {

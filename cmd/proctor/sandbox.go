@@ -19,7 +19,7 @@ func init() { registerCommand(newSandboxCmd) }
 func newSandboxCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "sandbox", Short: "Create, inspect and delete your sandboxes"}
 	cmd.AddCommand(newSandboxCreateCmd(a), newSandboxGetCmd(a), newSandboxListCmd(a),
-		newSandboxDeleteCmd(a), newSandboxEnvCmd(a))
+		newSandboxDeleteCmd(a), newSandboxEnvCmd(a), newSandboxInstructionsCmd(a))
 	return cmd
 }
 
@@ -164,6 +164,25 @@ func sandboxName(s string) string {
 		return s
 	}
 	return "sandboxes/" + s
+}
+
+func newSandboxInstructionsCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "instructions NAME",
+		Short: "Print the lab's instructions for this sandbox, with its own names filled in",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sb, err := a.getSandbox(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			if a.output == "json" {
+				return a.printJSON(sb)
+			}
+			_, err = fmt.Fprintln(a.out, strings.TrimSpace(sb.GetInstructions()))
+			return err
+		},
+	}
 }
 
 func (a *app) getSandbox(cmd *cobra.Command, name string) (*pb.Sandbox, error) {

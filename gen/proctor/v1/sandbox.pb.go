@@ -123,7 +123,10 @@ type Sandbox struct {
 	// When the sandbox was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the sandbox expires.
-	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	// The lab's instructions in Markdown, with this sandbox's values filled in (its account
+	// id, region and resource names). Set by GetSandbox and CreateSandbox; empty in listings.
+	Instructions  string `protobuf:"bytes,13,opt,name=instructions,proto3" json:"instructions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -240,6 +243,13 @@ func (x *Sandbox) GetExpireTime() *timestamppb.Timestamp {
 		return x.ExpireTime
 	}
 	return nil
+}
+
+func (x *Sandbox) GetInstructions() string {
+	if x != nil {
+		return x.Instructions
+	}
+	return ""
 }
 
 // Endpoint says how clients reach a sandbox's emulated AWS API.
@@ -792,7 +802,7 @@ var File_proctor_v1_sandbox_proto protoreflect.FileDescriptor
 const file_proctor_v1_sandbox_proto_rawDesc = "" +
 	"\n" +
 	"\x18proctor/v1/sandbox.proto\x12\n" +
-	"proctor.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf5\x04\n" +
+	"proctor.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x05\n" +
 	"\aSandbox\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03lab\x18\x02 \x01(\tR\x03lab\x12\x14\n" +
@@ -809,7 +819,8 @@ const file_proctor_v1_sandbox_proto_rawDesc = "" +
 	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vexpire_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"expireTime\"\xaa\x01\n" +
+	"expireTime\x12\"\n" +
+	"\finstructions\x18\r \x01(\tR\finstructions\"\xaa\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12STATE_PROVISIONING\x10\x01\x12\x0f\n" +
