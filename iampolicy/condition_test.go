@@ -84,7 +84,7 @@ func TestConditionOperators(t *testing.T) {
 		{`{"Bool": {"aws:SecureTransport": true}}`, kv("aws:SecureTransport", "TRUE"), true},
 		{`{"Bool": {"aws:SecureTransport": "true"}}`, kv("aws:SecureTransport", "false"), false},
 		{`{"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}`, nil, true},
-		{`{"BinaryEquals": {"k": "QmluYXJ5"}}`, kv("k", "QmluYXJ5"), true},
+		{`{"BinaryEquals": {"s3:k": "QmluYXJ5"}}`, kv("s3:k", "QmluYXJ5"), true},
 		{`{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}`, kv("aws:SourceIp", "203.0.113.9"),
 			true},
 		{`{"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "203.0.113.0/24"]}}`,

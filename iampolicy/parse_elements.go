@@ -144,6 +144,10 @@ func (p *parser) conditions(n *node, path string) ([]Condition, *ParseError) {
 			if km.name == "" {
 				return nil, p.errKey(km, keyPath, "a condition key must not be empty")
 			}
+			if svc, name, ok := strings.Cut(km.name, ":"); !ok || svc == "" || name == "" {
+				return nil, p.errKey(km, keyPath, "condition key %q must be SERVICE:NAME, "+
+					"such as aws:SourceIp", km.name)
+			}
 			vals, err := p.conditionValues(km.value, keyPath)
 			if err != nil {
 				return nil, err

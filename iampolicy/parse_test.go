@@ -77,10 +77,15 @@ func TestParseErrors(t *testing.T) {
 				`"yes" is not "true" or "false"`}},
 		{"variable in a numeric operator",
 			`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", ` +
-				`"Condition": {"NumericLessThan": {"n": "${aws:MultiFactorAuthAge}"}}}}`,
-			ParseError{1, 114, "Statement.Condition.NumericLessThan.n",
+				`"Condition": {"NumericLessThan": {"s3:n": "${aws:MultiFactorAuthAge}"}}}}`,
+			ParseError{1, 117, "Statement.Condition.NumericLessThan.s3:n",
 				`"${aws:MultiFactorAuthAge}": policy variables are replaced only in the ` +
 					`values of String, Bool and ARN operators`}},
+		{"condition key without a service",
+			`{"Statement": {"Effect": "Allow", "Action": "*", ` +
+				`"Condition": {"StringEquals": {"SourceIp": "x"}}}}`,
+			ParseError{1, 81, "Statement.Condition.StringEquals.SourceIp",
+				`condition key "SourceIp" must be SERVICE:NAME, such as aws:SourceIp`}},
 		{"duplicate key", `{"Statement": {"Effect": "Allow", "Effect": "Deny", "Action": "*"}}`,
 			ParseError{1, 35, "Statement.Effect", `invalid JSON: duplicate key "Effect"`}},
 		{"duplicate sid",
