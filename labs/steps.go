@@ -123,6 +123,10 @@ func (r *StepRunner) Run(ctx context.Context, target proctor.Target,
 	if err != nil {
 		return nil, fmt.Errorf("labs: run steps: %w", err)
 	}
+	if err := precheck(steps); err != nil {
+		return nil, err
+	}
+
 	values := placeholder.ForTarget(target)
 	clients := map[string]reflect.Value{}
 	for i, s := range steps {
@@ -162,6 +166,26 @@ func (r *StepRunner) Run(ctx context.Context, target proctor.Target,
 		}
 	}
 	return values, nil
+}
+
+// precheck finds the steps that cannot run whatever the sandbox (an unknown operation, an
+// input member that does not exist or has the wrong type) before any step runs, so that a
+// malformed list of steps changes nothing.
+func precheck(steps []proctor.Step) error {
+	for i, s := range steps {
+		op, err := lookupOperation(s.Service, s.Action)
+		if err == nil {
+			sample, _ := fillSample(s.Input).(map[string]any)
+			if sample == nil {
+				sample = map[string]any{}
+			}
+			err = decodeInput(reflect.New(op.input.Elem()), sample)
+		}
+		if err != nil {
+			return &StepError{Index: i, Service: s.Service, Action: s.Action, Err: err}
+		}
+	}
+	return nil
 }
 
 // buildInput fills the placeholders of a step's input and decodes it into a new input

@@ -133,6 +133,27 @@ func TestRunStepsErrorsNameTheStep(t *testing.T) {
 	}
 }
 
+// TestRunStepsBadInputChangesNothing runs a list whose second step is malformed: the first
+// step, which would create a bucket, must not run either.
+func TestRunStepsBadInputChangesNothing(t *testing.T) {
+	learner, _ := account(t)
+	bucket := "untouched-" + learner.AccountID
+	err := labs.NewStepRunner(nil).RunSteps(context.Background(), learner, []proctor.Step{
+		{Service: "s3", Action: "CreateBucket", Input: map[string]any{"Bucket": bucket}},
+		{Service: "s3", Action: "PutBucketPolicy", Input: map[string]any{"Bucket": bucket,
+			"Policyy": "{}"}},
+	})
+	var se *labs.StepError
+	if !errors.As(err, &se) || se.Index != 1 {
+		t.Fatalf("err = %v, want a StepError at index 1", err)
+	}
+	err = labs.NewStepRunner(nil).RunSteps(context.Background(), learner, []proctor.Step{
+		{Service: "s3", Action: "HeadBucket", Input: map[string]any{"Bucket": bucket}}})
+	if err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("HeadBucket after the refused list: err = %v, want 404 (no bucket)", err)
+	}
+}
+
 func TestRunStepsAWSErrorIsReturned(t *testing.T) {
 	learner, _ := account(t)
 	err := labs.NewStepRunner(nil).RunSteps(context.Background(), learner, []proctor.Step{
