@@ -31,6 +31,9 @@ type Catalog struct {
 	// byARNService indexes resource types by the service segment of their ARN pattern,
 	// which is not always the IAM prefix of the service that defines them.
 	byARNService map[string][]*ResourceType
+
+	genericMu sync.Mutex
+	generic   map[string][]probe // Compare's generic probes, by account
 }
 
 // CatalogSource names the data a catalog was generated from.

@@ -131,11 +131,16 @@ func (c *Catalog) Compare(in Input, req Request, required []Grant) CompareResult
 
 	var res CompareResult
 	ev := newEvaluator(in)
+	grants := make([]compiledGrant, len(required))
+	for i, g := range required {
+		grants[i] = compiledGrant{action: compileAction(g.Action),
+			resource: compilePattern(g.Resource, true)}
+	}
 	extraSet, missingSet := map[string]bool{}, map[string]bool{}
 	for _, pr := range u.probes {
 		req.Action, req.Resource = pr.action, pr.resource
 		ctx.req = &req
-		want := coveredBy(required, pr.action, pr.resource, ctx)
+		want := coveredBy(grants, pr.action, pr.resource, ctx)
 		r := ev.evaluate(req)
 		got := r.Decision == Allowed
 		switch {
@@ -168,14 +173,20 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
+// compiledGrant is a Grant with its patterns prepared for matching.
+type compiledGrant struct {
+	action   actionPattern
+	resource pattern
+}
+
 // coveredBy reports whether a grant covers the action on the resource.
-func coveredBy(required []Grant, action, resource string, ctx *evalContext) bool {
-	for _, g := range required {
-		if !matchAction(g.Action, action) {
+func coveredBy(grants []compiledGrant, action, resource string, ctx *evalContext) bool {
+	svc, name, ok := strings.Cut(action, ":")
+	for i := range grants {
+		if !grants[i].action.matches(svc, name, ok) {
 			continue
 		}
-		p := compilePattern(g.Resource, true)
-		if r, ok := p.resolve(ctx); ok && matchARN(r, resource) {
+		if r, ok := grants[i].resource.resolve(ctx); ok && matchARN(r, resource) {
 			return true
 		}
 	}
@@ -330,16 +341,39 @@ func instantiate(r resolved, fill string) string {
 // addGeneric adds one probe resource of every resource type, paired with the actions
 // that act on that type, and "*" for the actions that take no resource.
 func (u *universe) addGeneric(account string) {
-	for _, a := range u.cat.actions {
+	for _, p := range u.cat.genericProbes(account) {
+		u.add(p.action, p.resource)
+	}
+}
+
+// maxGenericAccounts bounds how many accounts' generic probes a catalog keeps.
+const maxGenericAccounts = 16
+
+// genericProbes returns, built once per account and kept, one probe resource of every
+// resource type paired with each action that acts on it, and "*" for the actions that
+// take no resource.
+func (c *Catalog) genericProbes(account string) []probe {
+	c.genericMu.Lock()
+	defer c.genericMu.Unlock()
+	if ps, ok := c.generic[account]; ok {
+		return ps
+	}
+	var ps []probe
+	for _, a := range c.actions {
 		types := a.ResourceTypes()
 		if len(types) == 0 {
-			u.add(a.full, "*")
+			ps = append(ps, probe{a.full, "*"})
 			continue
 		}
 		for _, rt := range types {
-			u.add(a.full, fillTemplate(rt.ARN, account))
+			ps = append(ps, probe{a.full, fillTemplate(rt.ARN, account)})
 		}
 	}
+	if c.generic == nil || len(c.generic) >= maxGenericAccounts {
+		c.generic = map[string][]probe{}
+	}
+	c.generic[account] = ps
+	return ps
 }
 
 // fillTemplate builds a concrete ARN from a catalog ARN pattern.
