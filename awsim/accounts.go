@@ -94,14 +94,16 @@ func (s *Server) CreateAccount(ctx context.Context) (*Account, error) {
 			break
 		}
 	}
-	s.st.Accounts[id] = &account{ID: id, CreatedAt: time.Now().UTC(),
-		KMSKeys: map[string]*kmsKey{}, Aliases: map[string]*kmsAlias{}}
+	a := &account{ID: id, CreatedAt: time.Now().UTC(), KMSKeys: map[string]*kmsKey{},
+		Aliases: map[string]*kmsAlias{}, buckets: map[string]struct{}{}}
 	for _, k := range []*accessKey{learner, grader, root} {
 		k.Account = id
 		s.st.Keys[k.ID] = k
+		a.keyIDs = append(a.keyIDs, k.ID)
 	}
+	s.st.Accounts[id] = a
 	s.mu.Unlock()
-	s.changed()
+	s.changed(id)
 	s.log.Debug("awsim account created", "account", id)
 
 	return &Account{
@@ -119,23 +121,20 @@ func (s *Server) DeleteAccount(ctx context.Context, accountID string) error {
 		return fmt.Errorf("awsim: delete account: %w", err)
 	}
 	s.mu.Lock()
-	if _, ok := s.st.Accounts[accountID]; !ok {
+	a, ok := s.st.Accounts[accountID]
+	if !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("awsim: delete account: no account %q", accountID)
 	}
 	delete(s.st.Accounts, accountID)
-	for id, k := range s.st.Keys {
-		if k.Account == accountID {
-			delete(s.st.Keys, id)
-		}
+	for _, id := range a.keyIDs {
+		delete(s.st.Keys, id)
 	}
-	for name, b := range s.st.Buckets {
-		if b.Account == accountID {
-			delete(s.st.Buckets, name)
-		}
+	for name := range a.buckets {
+		delete(s.st.Buckets, name)
 	}
 	s.mu.Unlock()
-	s.changed()
+	s.changed(accountID)
 	s.log.Debug("awsim account deleted", "account", accountID)
 	return nil
 }
@@ -145,8 +144,12 @@ func (s *Server) DeleteAccount(ctx context.Context, accountID string) error {
 func (s *Server) rootCredentials(accountID string) (Credentials, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, k := range s.st.Keys {
-		if k.Account == accountID && k.Role == roleRoot {
+	a := s.st.Accounts[accountID]
+	if a == nil {
+		return Credentials{}, false
+	}
+	for _, id := range a.keyIDs {
+		if k := s.st.Keys[id]; k != nil && k.Role == roleRoot {
 			return Credentials{AccessKeyID: k.ID, SecretAccessKey: k.Secret}, true
 		}
 	}

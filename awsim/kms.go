@@ -153,7 +153,7 @@ func createKey(c *call) (protocol.Params, error) {
 	a.KMSKeys[id] = k
 	meta := keyMetadata(k)
 	c.s.mu.Unlock()
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{"KeyMetadata": meta}, nil
 }
 
@@ -346,7 +346,7 @@ func createAlias(c *call) (protocol.Params, error) {
 			"exists", aliasARN)
 	}
 	a.Aliases[name] = &kmsAlias{Name: name, KeyID: k.ID, CreatedAt: c.now.UTC()}
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{}, nil
 }
 
@@ -442,7 +442,7 @@ func setRotation(c *call, on bool) (protocol.Params, error) {
 		live.Rotation = on
 	}
 	c.s.mu.Unlock()
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{}, nil
 }
 
@@ -468,7 +468,7 @@ func scheduleKeyDeletion(c *call) (protocol.Params, error) {
 		live.DeletionDate = &when
 	}
 	c.s.mu.Unlock()
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{"KeyId": k.ARN, "DeletionDate": when, "KeyState": "PendingDeletion",
 		"PendingWindowInDays": days}, nil
 }

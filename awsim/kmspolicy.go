@@ -116,7 +116,7 @@ func putKeyPolicy(c *call) (protocol.Params, error) {
 		live.Policy, live.parsedPolicy = doc, pol
 	}
 	c.s.mu.Unlock()
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{}, nil
 }
 
@@ -146,6 +146,6 @@ func setKeyEnabled(c *call, on bool) (protocol.Params, error) {
 		}
 	}
 	c.s.mu.Unlock()
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{}, nil
 }

@@ -188,7 +188,7 @@ func createBucket(c *call) (protocol.Params, error) {
 	if err := c.insertBucket(name, region); err != nil {
 		return nil, err
 	}
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return protocol.Params{"Location": "/" + name}, nil
 }
 
@@ -197,7 +197,8 @@ func createBucket(c *call) (protocol.Params, error) {
 func (c *call) insertBucket(name, region string) *protocol.Error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	if _, live := c.s.st.Accounts[c.key.Account]; !live {
+	owner, live := c.s.st.Accounts[c.key.Account]
+	if !live {
 		return authError(c.svc, errUnknownKey, "")
 	}
 	if b, taken := c.s.st.Buckets[name]; taken {
@@ -221,6 +222,7 @@ func (c *call) insertBucket(name, region string) *protocol.Error {
 		Encryption:        &encryptionRule{Algorithm: "AES256"},
 		Objects:           map[string]*s3Object{},
 	}
+	owner.buckets[name] = struct{}{}
 	return nil
 }
 
@@ -280,7 +282,10 @@ func deleteBucket(c *call) (protocol.Params, error) {
 			Fields:  map[string]string{"BucketName": b.name}}
 	}
 	delete(c.s.st.Buckets, b.name)
-	c.s.changed()
+	if owner := c.s.st.Accounts[live.Account]; owner != nil {
+		delete(owner.buckets, b.name)
+	}
+	c.s.changed(live.Account)
 	return protocol.Params{}, nil
 }
 
@@ -288,22 +293,24 @@ func deleteBucket(c *call) (protocol.Params, error) {
 // and marks the state changed. It returns an error interface, never a typed nil, so that
 // handlers can return it directly.
 func (c *call) mutateBucket(name string, f func(b *bucket)) error {
-	if err := c.withBucket(name, f); err != nil {
+	owner, err := c.withBucket(name, f)
+	if err != nil {
 		return err
 	}
-	c.s.changed()
+	c.s.changed(owner)
 	return nil
 }
 
-func (c *call) withBucket(name string, f func(b *bucket)) *protocol.Error {
+// withBucket runs f on the live bucket under the write lock and returns its account.
+func (c *call) withBucket(name string, f func(b *bucket)) (string, *protocol.Error) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	b, ok := c.s.st.Buckets[name]
 	if !ok {
-		return noSuchBucket(name)
+		return "", noSuchBucket(name)
 	}
 	f(b)
-	return nil
+	return b.Account, nil
 }
 
 func putPublicAccessBlock(c *call) (protocol.Params, error) {

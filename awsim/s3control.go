@@ -52,7 +52,7 @@ func (c *call) setAccountPAB(pab *publicAccessBlock) error {
 	}
 	a.PublicAccessBlock = pab
 	c.s.mu.Unlock()
-	c.s.changed()
+	c.s.changed(c.key.Account)
 	return nil
 }
 

@@ -64,7 +64,7 @@ func putObject(c *call) (protocol.Params, error) {
 	if err := c.storeObject(b.name, key, obj, sse, kmsKey); err != nil {
 		return nil, err
 	}
-	c.s.changed()
+	c.s.changed(b.account)
 
 	out := protocol.Params{"ETag": obj.ETag}
 	if obj.SSE != "" {

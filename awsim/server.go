@@ -44,6 +44,12 @@ type Server struct {
 	mu sync.RWMutex
 	st *state
 
+	// dirtyAccounts are the accounts changed since the last save; encoded holds each
+	// account's last saved record. encoded is guarded by persistMu.
+	dirtyMu       sync.Mutex
+	dirtyAccounts map[string]struct{}
+	encoded       map[string][]byte
+
 	dirty     chan struct{}
 	persistMu sync.Mutex // serialises snapshot writes
 	stopSave  chan struct{}
@@ -91,21 +97,24 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := loadState(cfg.DataDir)
+	st, encoded, err := loadState(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		log:      log,
-		cert:     cert,
-		caPool:   pool,
-		caFile:   filepath.Join(cfg.DataDir, caCertFile),
-		st:       st,
-		svcs:     svcs,
-		dirty:    make(chan struct{}, 1),
-		stopSave: make(chan struct{}),
-		saveDone: make(chan struct{}),
+		cfg:     cfg,
+		log:     log,
+		cert:    cert,
+		caPool:  pool,
+		caFile:  filepath.Join(cfg.DataDir, caCertFile),
+		st:      st,
+		svcs:    svcs,
+		encoded: encoded,
+
+		dirtyAccounts: map[string]struct{}{},
+		dirty:         make(chan struct{}, 1),
+		stopSave:      make(chan struct{}),
+		saveDone:      make(chan struct{}),
 	}
 	s.handler = map[bool]http.Handler{
 		false: &endpoint{s: s, secure: false},
@@ -226,14 +235,6 @@ func (s *Server) Close() error {
 	return errors.Join(errs...)
 }
 
-// changed marks the state dirty; the save loop writes it soon after.
-func (s *Server) changed() {
-	select {
-	case s.dirty <- struct{}{}:
-	default:
-	}
-}
-
 func (s *Server) saveLoop() {
 	defer close(s.saveDone)
 	delay := saveDelay
@@ -256,17 +257,4 @@ func (s *Server) saveLoop() {
 		// times as long as the last save keeps saving to a tenth of the time.
 		delay = max(saveDelay, 10*time.Since(start))
 	}
-}
-
-// save writes the snapshot atomically.
-func (s *Server) save() error {
-	s.persistMu.Lock()
-	defer s.persistMu.Unlock()
-	s.mu.RLock()
-	raw, err := s.st.snapshot()
-	s.mu.RUnlock()
-	if err != nil {
-		return fmt.Errorf("awsim: encode state: %w", err)
-	}
-	return writeFileAtomic(filepath.Join(s.cfg.DataDir, stateFile), raw, 0o600)
 }

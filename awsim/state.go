@@ -1,36 +1,22 @@
 package awsim
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/proctorlabs/proctor/iampolicy"
 )
 
-// stateFile is the snapshot's file name inside DataDir.
-const stateFile = "state.json"
-
-// stateVersion is written into every snapshot; a snapshot of another version is refused
-// rather than misread.
-const stateVersion = 1
-
-// state is everything awsim knows, guarded by Server.mu. Its exported fields are the
-// snapshot's format.
+// state is everything awsim knows, guarded by Server.mu. The global maps index what the
+// accounts own; the snapshot stores one record per account (see persist.go).
 type state struct {
-	Version  int                   `json:"version"`
-	Accounts map[string]*account   `json:"accounts"`
-	Keys     map[string]*accessKey `json:"keys"`
+	Accounts map[string]*account
+	Keys     map[string]*accessKey
 	// Buckets is keyed by bucket name: names are global across accounts, as in AWS.
-	Buckets map[string]*bucket `json:"buckets"`
+	Buckets map[string]*bucket
 }
 
 func newState() *state {
 	return &state{
-		Version:  stateVersion,
 		Accounts: map[string]*account{},
 		Keys:     map[string]*accessKey{},
 		Buckets:  map[string]*bucket{},
@@ -46,6 +32,11 @@ type account struct {
 	KMSKeys           map[string]*kmsKey `json:"kmsKeys"`
 	// Aliases maps a full alias name ("alias/app") to its alias.
 	Aliases map[string]*kmsAlias `json:"aliases"`
+
+	// keyIDs and buckets index the account's access keys and bucket names in the global
+	// maps, so that saving or deleting one account does not scan every other's.
+	keyIDs  []string
+	buckets map[string]struct{}
 }
 
 // Principal roles of an account's access keys.
@@ -123,54 +114,4 @@ type kmsAlias struct {
 	Name      string    `json:"name"`
 	KeyID     string    `json:"keyId"`
 	CreatedAt time.Time `json:"createdAt"`
-}
-
-// loadState reads the snapshot in dir; a missing snapshot is an empty state.
-func loadState(dir string) (*state, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return newState(), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("awsim: read state: %w", err)
-	}
-	st := newState()
-	if err := json.Unmarshal(raw, st); err != nil {
-		return nil, fmt.Errorf("awsim: parse state %s: %w", filepath.Join(dir, stateFile), err)
-	}
-	if st.Version != stateVersion {
-		return nil, fmt.Errorf("awsim: state %s has version %d, want %d",
-			filepath.Join(dir, stateFile), st.Version, stateVersion)
-	}
-	for _, b := range st.Buckets {
-		if b.Objects == nil {
-			b.Objects = map[string]*s3Object{}
-		}
-		if b.Policy != "" {
-			p, err := iampolicy.Parse([]byte(b.Policy))
-			if err != nil {
-				return nil, fmt.Errorf("awsim: state: policy of bucket %s: %w", b.Name, err)
-			}
-			b.parsedPolicy = p
-		}
-	}
-	for _, a := range st.Accounts {
-		if a.KMSKeys == nil {
-			a.KMSKeys = map[string]*kmsKey{}
-		}
-		if a.Aliases == nil {
-			a.Aliases = map[string]*kmsAlias{}
-		}
-		for _, k := range a.KMSKeys {
-			if keyPolicyOf(k) == nil {
-				return nil, fmt.Errorf("awsim: state: policy of key %s does not parse", k.ARN)
-			}
-		}
-	}
-	return st, nil
-}
-
-// snapshot encodes the state; the caller holds at least a read lock.
-func (st *state) snapshot() ([]byte, error) {
-	return json.Marshal(st)
 }

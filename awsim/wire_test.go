@@ -21,6 +21,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/proctorlabs/proctor/awsim"
@@ -271,6 +272,8 @@ func TestRestartKeepsState(t *testing.T) {
 	ct, err := kc.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String("alias/kept"),
 		Plaintext: []byte("still secret")})
 	must(t, "Encrypt", err)
+	gone := newAccount(t, srv)
+	must(t, "DeleteAccount", srv.DeleteAccount(ctx, gone.ID))
 	ca, err := os.ReadFile(srv.CAFile())
 	must(t, "read CA", err)
 	must(t, "Close", srv.Close())
@@ -310,6 +313,9 @@ func TestRestartKeepsState(t *testing.T) {
 	_, err = s3Client(again, acct.Grader, clientOpts{secure: true}).HeadBucket(ctx,
 		&s3.HeadBucketInput{Bucket: &bucket})
 	must(t, "grader HeadBucket after restart", err)
+	_, err = stsClient(again, gone.Learner, true).GetCallerIdentity(ctx,
+		&sts.GetCallerIdentityInput{})
+	wantCode(t, "a deleted account's key after restart", err, "InvalidClientTokenId")
 	info, err := os.Stat(filepath.Join(dir, "state.json"))
 	must(t, "stat state", err)
 	if info.Mode().Perm()&0o077 != 0 {
