@@ -304,14 +304,16 @@ func (r *jsonReader) stringLit(path string) (string, error) {
 	}
 }
 
+// simpleEscapes maps the character after a backslash to the character it stands for.
+var simpleEscapes = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f',
+	'n': '\n', 'r': '\r', 't': '\t'}
+
 func (r *jsonReader) escape(path string, b *strings.Builder) error {
 	if r.pos+1 >= len(r.src) {
 		return r.fail(path, "unterminated string")
 	}
 	c := r.src[r.pos+1]
-	simple := map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f',
-		'n': '\n', 'r': '\r', 't': '\t'}
-	if v, ok := simple[c]; ok {
+	if v, ok := simpleEscapes[c]; ok {
 		b.WriteByte(v)
 		r.pos += 2
 		return nil
