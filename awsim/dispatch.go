@@ -58,8 +58,10 @@ type call struct {
 	principal iampolicy.Principal
 	auth      *sigv4.Auth
 	now       time.Time
-	// extraHeaders are set on a successful response beyond what the model describes.
+	// extraHeaders are set on a successful response beyond what the model describes, and
+	// status, when not zero, replaces the operation's success status (206 for a range).
 	extraHeaders map[string]string
+	status       int
 }
 
 // account returns the caller's account id, "" for anonymous callers.
@@ -73,10 +75,15 @@ func (c *call) account() string {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// override replaces a 200 success status when not zero.
+	override int
 }
 
 // WriteHeader records the status for the request's log line.
 func (w *statusWriter) WriteHeader(code int) {
+	if code == http.StatusOK && w.override != 0 {
+		code = w.override
+	}
 	if w.status == 0 {
 		w.status = code
 	}
@@ -136,6 +143,9 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request, secure bool) {
 	}
 	for k, v := range c.extraHeaders {
 		w.Header().Set(k, v)
+	}
+	if c.status != 0 {
+		w.override = c.status
 	}
 	c.svc.codec.WriteOutput(w, r, c.op, out, c.requestID)
 }

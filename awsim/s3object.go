@@ -4,6 +4,8 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -162,10 +164,10 @@ func objectHeaders(obj *s3Object) protocol.Params {
 	return out
 }
 
-// getObject returns the whole object.
+// getObject returns the object, or the byte range the Range header asks for (206).
 //
-// TODO: Range and conditional (If-Match, If-None-Match) requests are answered with the
-// whole object; clients that download in parts still work but transfer more.
+// TODO: conditional requests (If-Match, If-None-Match, If-Modified-Since) are answered as if
+// the condition held; a client relying on 304 or 412 answers transfers the object again.
 func getObject(c *call) (protocol.Params, error) {
 	obj, err := c.readObject()
 	if err != nil {
@@ -173,7 +175,66 @@ func getObject(c *call) (protocol.Params, error) {
 	}
 	out := objectHeaders(obj)
 	out["Body"] = obj.Body
+	if spec := str(c.in, "Range"); spec != "" {
+		start, end, ok := parseRange(spec, int64(len(obj.Body)))
+		if !ok {
+			return nil, &protocol.Error{Status: 416, Code: "InvalidRange", Sender: true,
+				Message: "The requested range is not satisfiable",
+				Fields: map[string]string{"RangeRequested": spec,
+					"ActualObjectSize": strconv.Itoa(len(obj.Body))}}
+		}
+		if start >= 0 {
+			out["Body"] = obj.Body[start : end+1]
+			out["ContentLength"] = end + 1 - start
+			out["ContentRange"] = fmt.Sprintf("bytes %d-%d/%d", start, end, len(obj.Body))
+			c.status = http.StatusPartialContent
+		}
+	}
 	return out, nil
+}
+
+// parseRange reads a single HTTP byte range ("bytes=0-99", "bytes=100-", "bytes=-20") for an
+// object of size bytes. It returns start -1 for a header S3 ignores (several ranges, another
+// unit), and ok false for a range that lies outside the object.
+func parseRange(spec string, size int64) (start, end int64, ok bool) {
+	r, found := strings.CutPrefix(strings.TrimSpace(spec), "bytes=")
+	if !found || strings.Contains(r, ",") {
+		return -1, -1, true
+	}
+	first, last, found := strings.Cut(r, "-")
+	if !found {
+		return -1, -1, true
+	}
+	switch {
+	case first == "":
+		n, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || n <= 0 {
+			return 0, 0, false
+		}
+		if n > size {
+			n = size
+		}
+		if size == 0 {
+			return 0, 0, false
+		}
+		return size - n, size - 1, true
+	default:
+		a, err := strconv.ParseInt(first, 10, 64)
+		if err != nil || a < 0 || a >= size {
+			return 0, 0, false
+		}
+		b := size - 1
+		if last != "" {
+			b, err = strconv.ParseInt(last, 10, 64)
+			if err != nil || b < a {
+				return -1, -1, true
+			}
+			if b >= size {
+				b = size - 1
+			}
+		}
+		return a, b, true
+	}
 }
 
 func headObject(c *call) (protocol.Params, error) {

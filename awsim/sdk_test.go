@@ -486,3 +486,35 @@ func TestKMSKeyPolicy(t *testing.T) {
 	_, err = kc.EnableKey(ctx, &kms.EnableKeyInput{KeyId: other.KeyMetadata.KeyId})
 	must(t, "EnableKey", err)
 }
+
+func TestRangeGet(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	bucket := "ranges-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		Body: strings.NewReader("0123456789")})
+	must(t, "PutObject", err)
+	tests := []struct{ rng, want, contentRange string }{
+		{"bytes=0-3", "0123", "bytes 0-3/10"},
+		{"bytes=7-", "789", "bytes 7-9/10"},
+		{"bytes=-2", "89", "bytes 8-9/10"},
+		{"bytes=5-100", "56789", "bytes 5-9/10"},
+		{"bytes=0-1,4-5", "0123456789", ""},
+	}
+	for _, tt := range tests {
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+			Range: aws.String(tt.rng)})
+		must(t, "GetObject "+tt.rng, err)
+		body, _ := io.ReadAll(out.Body)
+		if string(body) != tt.want || aws.ToString(out.ContentRange) != tt.contentRange {
+			t.Errorf("Range %s = %q %q, want %q %q", tt.rng, body,
+				aws.ToString(out.ContentRange), tt.want, tt.contentRange)
+		}
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		Range: aws.String("bytes=20-30")})
+	wantCode(t, "GetObject beyond the end", err, "InvalidRange")
+}
