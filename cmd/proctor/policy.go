@@ -92,6 +92,10 @@ func newPolicyActionsCmd(a *app) *cobra.Command {
 				}
 				return writeJSON(a, out)
 			}
+			if len(allowed) == 0 {
+				fmt.Fprintf(a.out, "no catalog action is allowed on %s\n", resource)
+				return nil
+			}
 			tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ACTION\tALLOWED BY")
 			for _, act := range allowed {

@@ -121,6 +121,12 @@ func TestPolicyActions(t *testing.T) {
 		t.Errorf("IAM-3 actions = %v, want more than GetObject and PutObject", names)
 	}
 
+	none, _, _ := runPolicy(t, iam2, "policy", "actions", "FILE", "--resource",
+		"arn:aws:s3:::other-bucket/key")
+	if none != "no catalog action is allowed on arn:aws:s3:::other-bucket/key\n" {
+		t.Errorf("output for a resource out of reach = %q", none)
+	}
+
 	table, _, _ := runPolicy(t, iam2, "policy", "actions", "FILE", "--resource",
 		"arn:aws:s3:::app-data/key")
 	want := "ACTION        ALLOWED BY\ns3:GetObject  identity[0]/0\ns3:PutObject  identity[0]/1\n"
