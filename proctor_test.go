@@ -111,3 +111,18 @@ func TestLabPoints(t *testing.T) {
 		t.Error("pillar dns is valid")
 	}
 }
+
+func TestCheckRequestID(t *testing.T) {
+	long := strings.Repeat("a", proctor.MaxRequestIDLength)
+	for _, id := range []string{"", "r1", "3f2b8c1e-55aa-4e6c-9c1e-0d3c8b9a7f10", "a.b:c_d", long} {
+		if v := proctor.CheckRequestID("request_id", id); v != nil {
+			t.Errorf("CheckRequestID(%q) = %+v, want nil", id, v)
+		}
+	}
+	for _, id := range []string{long + "a", "has space", "semi;colon", "é", "tab\t"} {
+		v := proctor.CheckRequestID("request_id", id)
+		if v == nil || v.Field != "request_id" || !strings.Contains(v.Description, "request id") {
+			t.Errorf("CheckRequestID(%q) = %+v, want a violation of request_id", id, v)
+		}
+	}
+}

@@ -172,13 +172,25 @@ func (s *Service) WatchAttempt(ctx context.Context, caller proctor.Caller, name 
 
 // follow streams a running attempt's results, then its end.
 func follow(ctx context.Context, r *run, fn func(proctor.AttemptEvent) error) error {
+	// A run that ended before the watcher came is replayed like a stored attempt, in the
+	// lab's check order, so that a late watcher sees the same order however late it is.
+	r.mu.Lock()
+	if r.finished {
+		snap := r.snapshotLocked()
+		r.mu.Unlock()
+		return replay(snap, fn)
+	}
+	r.mu.Unlock()
+
 	next := 0
 	for {
 		r.mu.Lock()
 		switch {
 		case next < len(r.completed):
+			// The attempt as it stood when this result completed, as replay gives it.
 			res := r.completed[next]
 			snap := r.snapshotLocked()
+			snap.Results = slices.Clone(r.completed[:next+1])
 			r.mu.Unlock()
 			next++
 			if err := fn(proctor.AttemptEvent{Result: &res, Attempt: snap}); err != nil {

@@ -124,8 +124,6 @@ var (
 		`[a-z][a-z0-9-]{0,62}$`)
 )
 
-const maxRequestIDLength = 100
-
 // checkSubmit validates the arguments of a submission, reporting every bad field.
 func checkSubmit(sandbox, requestID string) error {
 	var fields []proctor.FieldViolation
@@ -133,17 +131,8 @@ func checkSubmit(sandbox, requestID string) error {
 		fields = append(fields, proctor.FieldViolation{Field: "sandbox", Description: fmt.Sprintf(
 			"%q is not of the form sandboxes/{sandbox}", sandbox)})
 	}
-	if len(requestID) > maxRequestIDLength {
-		fields = append(fields, proctor.FieldViolation{Field: "request_id",
-			Description: fmt.Sprintf("longer than %d characters", maxRequestIDLength)})
-	} else {
-		for i, r := range requestID {
-			if r < 0x21 || r > 0x7e {
-				fields = append(fields, proctor.FieldViolation{Field: "request_id",
-					Description: fmt.Sprintf("character %d is not printable ASCII", i+1)})
-				break
-			}
-		}
+	if v := proctor.CheckRequestID("request_id", requestID); v != nil {
+		fields = append(fields, *v)
 	}
 	if len(fields) > 0 {
 		return proctor.InvalidFields("invalid submit attempt request", fields...)

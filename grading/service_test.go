@@ -115,9 +115,14 @@ func TestWatchOrder(t *testing.T) {
 	// Two watchers from the start, and a third that joins after the first result.
 	var wg sync.WaitGroup
 	early := []*watcher{{}, {}}
-	for _, w := range early {
+	earlyFirst := make([]chan struct{}, len(early))
+	for i, w := range early {
+		earlyFirst[i] = make(chan struct{})
 		wg.Add(1)
-		go func(w *watcher) { defer wg.Done(); w.watch(e.svc, a.Name, nil) }(w)
+		go func(w *watcher, first chan struct{}) {
+			defer wg.Done()
+			w.watch(e.svc, a.Name, first)
+		}(w, earlyFirst[i])
 	}
 	close(gates[2].open) // c3 completes first
 	first := make(chan struct{})
@@ -130,6 +135,11 @@ func TestWatchOrder(t *testing.T) {
 	wg.Add(1)
 	go func() { defer wg.Done(); late.watch(e.svc, a.Name, first) }()
 	<-first
+	// Every watcher has its first event, so each follows the run (rather than replaying a
+	// finished attempt, which comes in the lab's check order) before the next check ends.
+	for _, f := range earlyFirst {
+		<-f
+	}
 	close(gates[0].open) // then c1
 	waitFor(t, func() bool {
 		got, _ := e.svc.Attempt(context.Background(), alice, a.Name)

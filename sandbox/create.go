@@ -87,17 +87,8 @@ func checkCreate(labID, requestID string) error {
 		fields = append(fields, proctor.FieldViolation{Field: "lab",
 			Description: "longer than 100 characters"})
 	}
-	if len(requestID) > maxRequestIDLength {
-		fields = append(fields, proctor.FieldViolation{Field: "request_id",
-			Description: fmt.Sprintf("longer than %d characters", maxRequestIDLength)})
-	} else {
-		for i, r := range requestID {
-			if r < 0x21 || r > 0x7e {
-				fields = append(fields, proctor.FieldViolation{Field: "request_id",
-					Description: fmt.Sprintf("character %d is not printable ASCII", i+1)})
-				break
-			}
-		}
+	if v := proctor.CheckRequestID("request_id", requestID); v != nil {
+		fields = append(fields, *v)
 	}
 	if len(fields) > 0 {
 		return proctor.InvalidFields("invalid create sandbox request", fields...)

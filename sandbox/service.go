@@ -48,8 +48,6 @@ const (
 	// MaxCleanupFailures is the number of failed releases in a row after which a sandbox is
 	// QUARANTINED.
 	MaxCleanupFailures = 5
-	// maxRequestIDLength bounds a client's idempotency key.
-	maxRequestIDLength = 100
 )
 
 // Config configures a Service. Store, Provisioner, Catalog and Steps are required.

@@ -14,17 +14,12 @@ const (
 	maxPageSize     = 1000
 )
 
-// maxRequestIDLen is the longest request_id accepted.
-const maxRequestIDLen = 64
-
 var (
 	// labIDPattern is a lab id: lower-case words of letters and digits joined by '-'.
 	labIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	// resourceIDPattern is the id of a sandbox or an attempt: 1 to 63 lower-case letters,
 	// digits and '-', neither first nor last a '-'.
 	resourceIDPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	// requestIDPattern is an idempotency key such as a UUID.
-	requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]+$`)
 )
 
 // violations collects every problem of a request, so that the caller learns of all of them
@@ -112,9 +107,8 @@ func (v *violations) requestID(field, id string) string {
 	if id == "" {
 		return ""
 	}
-	if len(id) > maxRequestIDLen || !requestIDPattern.MatchString(id) {
-		v.add(field, "%s is not a request id: want at most %d letters, digits, '-', '_', "+
-			"'.' or ':', such as a UUID", quote(id), maxRequestIDLen)
+	if fv := proctor.CheckRequestID(field, id); fv != nil {
+		v.add(field, "%s", fv.Description)
 		return ""
 	}
 	return id
