@@ -360,7 +360,7 @@ func compare(op operator, pv resolved, rv string) bool {
 		a, ok2 := parseAddr(rv)
 		return ok1 && ok2 && p.Contains(a)
 	case opArnEquals, opArnLike:
-		return strings.Count(rv, ":") >= 5 && matchARN(pv, rv)
+		return strings.Count(rv, ":") >= 5 && matchARNValue(pv, rv)
 	}
 	return false
 }

@@ -101,6 +101,8 @@ func TestConditionOperators(t *testing.T) {
 			kv("aws:SourceArn", "arn:aws:sns:us-east-1:111122223333:topic"), true},
 		{`{"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}`,
 			kv("aws:SourceArn", "arn:aws:sns:us-east-1:444455556666:topic"), false},
+		{`{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/admin"}}`,
+			kv("aws:PrincipalArn", "arn:aws:iam::1:role/admin"), true},
 		{`{"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}}`,
 			kv("aws:SourceArn", "arn:aws:sns:us-east-1:111122223333:t"), true},
 		{`{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin*"}}`,

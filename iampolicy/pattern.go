@@ -280,13 +280,18 @@ func matchAction(p, action string) bool {
 // object ARNs have no resource type). A pattern with fewer than six segments that holds a
 // wildcard is padded with '*' segments; one without a wildcard matches only an identical
 // string.
-func matchARN(r resolved, arn string) bool { return matchARNParts(r, arn, false) }
+func matchARN(r resolved, arn string) bool { return matchARNParts(r, arn, false, true) }
 
 // matchARNHead reports whether the pattern matches the ARN's partition, service, region,
 // account and resource type, ignoring the rest of the resource part.
-func matchARNHead(r resolved, arn string) bool { return matchARNParts(r, arn, true) }
+func matchARNHead(r resolved, arn string) bool { return matchARNParts(r, arn, true, true) }
 
-func matchARNParts(r resolved, arn string, headOnly bool) bool {
+// matchARNValue is the comparison of the ArnLike and ArnEquals operators: each of the six
+// components matched on its own, wildcards allowed in all of them, the resource type
+// included.
+func matchARNValue(r resolved, arn string) bool { return matchARNParts(r, arn, false, false) }
+
+func matchARNParts(r resolved, arn string, headOnly, literalType bool) bool {
 	if r.text == "*" && r.lit == nil {
 		return true
 	}
@@ -312,7 +317,7 @@ func matchARNParts(r resolved, arn string, headOnly bool) bool {
 			mask = r.lit[poff[i] : poff[i]+len(pseg[i])]
 		}
 		p, a := pseg[i], aseg[i]
-		if i == 5 && !(pseg[2] == "s3" && pseg[3] == "" && pseg[4] == "") {
+		if i == 5 && literalType && !(pseg[2] == "s3" && pseg[3] == "" && pseg[4] == "") {
 			// The resource type (the text up to the first '/' or ':') takes no
 			// wildcard: arn:aws:iam::123456789012:*/bob matches nothing.
 			if j := strings.IndexAny(p, "/:"); j >= 0 {
