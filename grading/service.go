@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/internal/keyedmutex"
 )
 
 // Config configures a Service. Store, Sandboxes, Catalog and Validators are required.
@@ -52,7 +53,7 @@ type Service struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	submits keyedMutex // serializes the submissions of one sandbox
+	submits keyedmutex.Map // serializes the submissions of one sandbox
 
 	mu        sync.Mutex
 	runs      map[string]*run // attempts being graded, by name
@@ -203,7 +204,7 @@ func (s *Service) SubmitAttempt(ctx context.Context, caller proctor.Caller, sand
 			WithReason("NOT_SANDBOX_OWNER")
 	}
 
-	unlock := s.submits.lock(sandbox)
+	unlock := s.submits.Lock(sandbox)
 	defer unlock()
 	if requestID != "" {
 		prev, err := s.store.AttemptByRequestID(ctx, sandbox, requestID)

@@ -152,7 +152,7 @@ func (s *Service) replay(ctx context.Context, caller proctor.Caller, labID,
 // s.wg.Done.
 func (s *Service) reserve(ctx context.Context, caller proctor.Caller, lab *proctor.Lab,
 	requestID string) (*proctor.Sandbox, chan struct{}, error) {
-	unlock := s.owners.lock(caller.Subject)
+	unlock := s.owners.Lock(caller.Subject)
 	defer unlock()
 
 	if requestID != "" {

@@ -24,7 +24,7 @@ func (s *Service) ExtendSandbox(ctx context.Context, caller proctor.Caller, name
 	if _, err := s.visible(ctx, caller, name); err != nil {
 		return nil, err
 	}
-	unlock := s.sandboxes.lock(name)
+	unlock := s.sandboxes.Lock(name)
 	defer unlock()
 	sb, err := s.visible(ctx, caller, name)
 	if err != nil {

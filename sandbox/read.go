@@ -105,7 +105,7 @@ func (s *Service) DeleteSandbox(ctx context.Context, caller proctor.Caller, name
 	if _, err := s.visible(ctx, caller, name); err != nil {
 		return nil, err
 	}
-	unlock := s.sandboxes.lock(name)
+	unlock := s.sandboxes.Lock(name)
 	defer unlock()
 	sb, err := s.visible(ctx, caller, name) // again, under the lock
 	if err != nil {

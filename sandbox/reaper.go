@@ -91,7 +91,7 @@ func (s *Service) expired(sb *proctor.Sandbox) bool {
 // is held; another request may have changed it in between.
 func (s *Service) underLock(ctx context.Context, name string, state proctor.SandboxState,
 	fn func(context.Context, *proctor.Sandbox)) {
-	unlock := s.sandboxes.lock(name)
+	unlock := s.sandboxes.Lock(name)
 	defer unlock()
 	sb, err := s.store.Sandbox(ctx, name)
 	if err != nil {

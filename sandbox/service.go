@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/internal/keyedmutex"
 )
 
 // Defaults of Config.
@@ -94,8 +95,8 @@ type Service struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	owners    keyedMutex // serializes the quota check and insert of one owner
-	sandboxes keyedMutex // serializes state changes of one sandbox
+	owners    keyedmutex.Map // serializes the quota check and insert of one owner
+	sandboxes keyedmutex.Map // serializes state changes of one sandbox
 
 	mu        sync.Mutex
 	inflight  map[string]chan struct{} // sandboxes being provisioned; closed when done
