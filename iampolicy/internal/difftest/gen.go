@@ -155,6 +155,8 @@ var conditions = []condition{
 	{"ArnLike", "aws:PrincipalArn", []string{"arn:aws:iam::111111111111:*",
 		"arn:aws:iam::*:role/app", "arn:aws:iam::*:user/*"}},
 	{"ArnNotLike", "aws:PrincipalArn", []string{"arn:aws:iam::222222222222:*"}},
+	{"ArnLike", "aws:PrincipalArn", []string{"arn:aws:iam::*:*/app", "arn:aws:iam::*:r?le/*"}},
+	{"ArnNotLike", "aws:PrincipalArn", []string{"arn:aws:iam::*:*/alice"}},
 	{"ArnEquals", "aws:PrincipalArn", []string{"arn:aws:iam::111111111111:role/app"}},
 	{"ArnNotEquals", "aws:PrincipalArn", []string{"arn:aws:iam::111111111111:user/alice"}},
 	{"ArnLikeIfExists", "aws:SourceArn", []string{"arn:aws:sns:*:111111111111:*"}},
