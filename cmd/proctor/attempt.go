@@ -120,19 +120,15 @@ func newAttemptListCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer c.conn.Close()
-			all := &pb.ListAttemptsResponse{}
-			token := ""
-			for {
+			attempts, err := allPages(func(token string) ([]*pb.Attempt, string, error) {
 				page, err := c.attempts.ListAttempts(cmd.Context(), &pb.ListAttemptsRequest{
 					Parent: sandboxName(args[0]), PageSize: 100, PageToken: token})
-				if err != nil {
-					return apiError(err)
-				}
-				all.Attempts = append(all.Attempts, page.GetAttempts()...)
-				if token = page.GetNextPageToken(); token == "" {
-					break
-				}
+				return page.GetAttempts(), page.GetNextPageToken(), err
+			})
+			if err != nil {
+				return err
 			}
+			all := &pb.ListAttemptsResponse{Attempts: attempts}
 			switch a.output {
 			case "json":
 				return a.printJSON(all)

@@ -77,6 +77,23 @@ func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]strin
 // RequireTransportSecurity is false so that a token may travel over plaintext loopback.
 func (b bearer) RequireTransportSecurity() bool { return false }
 
+// allPages calls fetch from the first page to the last and returns every item.
+func allPages[T any](fetch func(token string) ([]T, string, error)) ([]T, error) {
+	var all []T
+	token := ""
+	for {
+		items, next, err := fetch(token)
+		if err != nil {
+			return nil, apiError(err)
+		}
+		all = append(all, items...)
+		if next == "" {
+			return all, nil
+		}
+		token = next
+	}
+}
+
 // printJSON writes m in protobuf's canonical JSON form, on one line.
 func (a *app) printJSON(m proto.Message) error {
 	b, err := protojson.MarshalOptions{}.Marshal(m)

@@ -24,19 +24,15 @@ func newLabsCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer c.conn.Close()
-			resp := &pb.ListLabsResponse{}
-			token := ""
-			for {
+			labs, err := allPages(func(token string) ([]*pb.Lab, string, error) {
 				page, err := c.labs.ListLabs(cmd.Context(),
 					&pb.ListLabsRequest{PageSize: 100, PageToken: token})
-				if err != nil {
-					return apiError(err)
-				}
-				resp.Labs = append(resp.Labs, page.GetLabs()...)
-				if token = page.GetNextPageToken(); token == "" {
-					break
-				}
+				return page.GetLabs(), page.GetNextPageToken(), err
+			})
+			if err != nil {
+				return err
 			}
+			resp := &pb.ListLabsResponse{Labs: labs}
 			switch a.output {
 			case "json":
 				return a.printJSON(resp)

@@ -81,19 +81,15 @@ func newSandboxListCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer c.conn.Close()
-			all := &pb.ListSandboxesResponse{}
-			token := ""
-			for {
+			sbs, err := allPages(func(token string) ([]*pb.Sandbox, string, error) {
 				page, err := c.sandbox.ListSandboxes(cmd.Context(),
 					&pb.ListSandboxesRequest{PageSize: 100, PageToken: token})
-				if err != nil {
-					return apiError(err)
-				}
-				all.Sandboxes = append(all.Sandboxes, page.GetSandboxes()...)
-				if token = page.GetNextPageToken(); token == "" {
-					break
-				}
+				return page.GetSandboxes(), page.GetNextPageToken(), err
+			})
+			if err != nil {
+				return err
 			}
+			all := &pb.ListSandboxesResponse{Sandboxes: sbs}
 			if a.output == "json" {
 				return a.printJSON(all)
 			}
