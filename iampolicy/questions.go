@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -63,7 +64,11 @@ const (
 
 // String returns "EQUAL", "BROADER", "NARROWER" or "DIFFERENT".
 func (c Comparison) String() string {
-	return [...]string{"EQUAL", "BROADER", "NARROWER", "DIFFERENT"}[c]
+	names := [...]string{"EQUAL", "BROADER", "NARROWER", "DIFFERENT"}
+	if c < 0 || int(c) >= len(names) {
+		return fmt.Sprintf("Comparison(%d)", int(c))
+	}
+	return names[c]
 }
 
 // Probe is one concrete action on one concrete resource that [Catalog.Compare] tried, with
@@ -91,7 +96,7 @@ type CompareResult struct {
 //
 //   - each required resource pattern and each resource pattern of an Allow statement,
 //     with its wildcards filled in several ways (so that arn:aws:s3:::bucket* yields
-//     objects of a bucket named bucket-proctor-probe);
+//     objects of a bucket named bucketproctor-probe);
 //   - one resource of every resource type of the catalog, built from its ARN pattern, and
 //     "*" for actions that take no resource;
 //
