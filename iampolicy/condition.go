@@ -282,6 +282,9 @@ func (c *Condition) eval(ctx *evalContext) bool {
 	default:
 		// Without a set qualifier a positive operator needs one request value to match one
 		// policy value; a negated operator holds when no request value matches.
+		// TODO: AWS documents set qualifiers as the way to test multivalued keys and does
+		// not say how a plain operator treats several request values; a policy that
+		// relies on it may be judged differently by AWS.
 		for _, rv := range vals {
 			if c.matchesAny(rv, ctx) {
 				return !neg

@@ -6,6 +6,9 @@ import (
 )
 
 // Input gathers the policies that apply to one request.
+//
+// TODO: VPC endpoint policies, S3 ACLs and S3 Block Public Access are not modelled; a
+// grader that relies on Evaluate alone cannot see a denial that comes from them.
 type Input struct {
 	// Identity holds the principal's identity policies: inline, managed and those of its
 	// groups. A nil entry is skipped.

@@ -100,7 +100,11 @@ type resolved struct {
 	lit  []bool
 }
 
-// resolve replaces the pattern's variables from the request. It reports false when a
+// resolve replaces the pattern's variables from the request, anywhere in the value.
+//
+// TODO: iam-simulate replaces variables in a Resource only after the resource type, and
+// AWS's documentation does not settle the account or region segments; a policy that puts
+// ${aws:PrincipalAccount} in the account segment may be judged differently by AWS. It reports false when a
 // variable is missing from the request and has no default: such a value matches nothing.
 func (p *pattern) resolve(ctx *evalContext) (resolved, bool) {
 	if p.parts == nil {
