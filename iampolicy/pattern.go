@@ -100,12 +100,13 @@ type resolved struct {
 	lit  []bool
 }
 
-// resolve replaces the pattern's variables from the request, anywhere in the value.
+// resolve replaces the pattern's variables from the request, anywhere in the value. It
+// reports false when a variable is missing from the request and has no default: such a
+// value matches nothing.
 //
 // TODO: iam-simulate replaces variables in a Resource only after the resource type, and
 // AWS's documentation does not settle the account or region segments; a policy that puts
-// ${aws:PrincipalAccount} in the account segment may be judged differently by AWS. It reports false when a
-// variable is missing from the request and has no default: such a value matches nothing.
+// ${aws:PrincipalAccount} in the account segment may be judged differently by AWS.
 func (p *pattern) resolve(ctx *evalContext) (resolved, bool) {
 	if p.parts == nil {
 		return resolved{text: p.raw}, true
