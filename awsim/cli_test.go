@@ -136,6 +136,14 @@ func TestDebianCLI(t *testing.T) {
 		t.Errorf("s3 cp round trip = %q, want %q", got, "copied")
 	}
 	cli.ok(https, nil, "s3", "rm", "s3://"+bucket+"/notes.txt")
+	// Above 8 MiB the CLI uploads in parts and downloads with ranged GETs.
+	big := strings.Repeat("0123456789abcdef", 9<<16)
+	cli.ok(https, nil, "s3", "cp", cli.file("big.bin", big), "s3://"+bucket+"/big.bin")
+	cli.ok(https, nil, "s3", "cp", "s3://"+bucket+"/big.bin", filepath.Join(cli.dir, "big.out"))
+	if got, _ := os.ReadFile(filepath.Join(cli.dir, "big.out")); string(got) != big {
+		t.Errorf("s3 cp of a 9 MiB file came back as %d bytes that differ", len(got))
+	}
+	cli.ok(https, nil, "s3", "rm", "s3://"+bucket+"/big.bin")
 	var list struct{ Contents []struct{ Key string } }
 	cli.ok(https, &list, "s3api", "list-objects-v2", "--bucket", bucket)
 	if len(list.Contents) != 1 || list.Contents[0].Key != "docs/report.txt" {

@@ -19,10 +19,8 @@ import (
 	"github.com/proctorlabs/proctor/iampolicy"
 )
 
-// maxBody bounds a request body; larger requests fail with EntityTooLarge.
-//
-// TODO: objects are held in memory and in the snapshot, so uploads are capped at 64 MiB and
-// multipart upload is not served; a learner copying a large file sees EntityTooLarge.
+// maxBody bounds a request body; larger requests fail with EntityTooLarge. Larger objects
+// are uploaded in parts, as S3 clients do above a few megabytes.
 const maxBody = 64 << 20
 
 // endpoint is the handler of one listener.

@@ -31,6 +31,10 @@ func s3Handlers() map[string]handlerFunc {
 		"HeadObject":              headObject,
 		"DeleteObject":            deleteObject,
 		"ListObjectsV2":           listObjectsV2,
+		"CreateMultipartUpload":   createMultipartUpload,
+		"UploadPart":              uploadPartHandler,
+		"CompleteMultipartUpload": completeMultipartUpload,
+		"AbortMultipartUpload":    abortMultipartUpload,
 	}
 }
 

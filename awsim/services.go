@@ -49,8 +49,9 @@ func buildServices() (map[string]*service, error) {
 			func(m *models.Service) protocol.Codec { return protocol.NewQuery(m) }},
 		{"s3", familyRestXML, true, s3Handlers(), func(m *models.Service) protocol.Codec {
 			return protocol.NewRestXML(m, s3Namespace, false, map[string]string{
-				"ListBuckets":   "ListAllMyBucketsResult",
-				"ListObjectsV2": "ListBucketResult",
+				"ListBuckets":           "ListAllMyBucketsResult",
+				"ListObjectsV2":         "ListBucketResult",
+				"CreateMultipartUpload": "InitiateMultipartUploadResult",
 			})
 		}},
 		{"s3control", familyRestXML, true, s3ControlHandlers(),

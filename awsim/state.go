@@ -77,7 +77,9 @@ type bucket struct {
 	PublicAccessBlock *publicAccessBlock   `json:"publicAccessBlock,omitempty"`
 	Encryption        *encryptionRule      `json:"encryption,omitempty"`
 	Objects           map[string]*s3Object `json:"objects"`
-	parsedPolicy      *iampolicy.Policy    // Policy parsed, rebuilt on load
+	// Uploads are the multipart uploads in progress, by upload id.
+	Uploads      map[string]*multipartUpload `json:"uploads,omitempty"`
+	parsedPolicy *iampolicy.Policy           // Policy parsed, rebuilt on load
 }
 
 type s3Object struct {
@@ -89,6 +91,22 @@ type s3Object struct {
 	Metadata     map[string]string `json:"metadata,omitempty"`
 	SSE          string            `json:"sse,omitempty"`
 	KMSKeyID     string            `json:"kmsKeyId,omitempty"`
+}
+
+type multipartUpload struct {
+	Key         string            `json:"key"`
+	Initiated   time.Time         `json:"initiated"`
+	ContentType string            `json:"contentType,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+	SSE         string            `json:"sse,omitempty"`
+	KMSKeyID    string            `json:"kmsKeyId,omitempty"`
+	// Parts are the uploaded parts by part number.
+	Parts map[int]*uploadPart `json:"parts"`
+}
+
+type uploadPart struct {
+	Body []byte `json:"body"`
+	ETag string `json:"etag"`
 }
 
 type kmsKey struct {

@@ -49,6 +49,16 @@ func NewRestXML(svc *models.Service, namespace string, wrapErrors bool,
 				rt.query[k] = v
 			}
 		}
+		// Operations that share a method and path (PutObject and UploadPart) differ by the
+		// query-string members they require.
+		if op.Input != nil {
+			in := svc.Shapes[op.Input.Shape]
+			for _, m := range in.Members {
+				if m.Location == "querystring" && in.IsRequired(m.Name) {
+					rt.query[m.LocationName] = ""
+				}
+			}
+		}
 		c.routes = append(c.routes, rt)
 	}
 	// Most specific first: more required query keys, then more literal segments.

@@ -34,6 +34,7 @@ var served = []struct {
 		"PutPublicAccessBlock", "GetPublicAccessBlock", "DeletePublicAccessBlock",
 		"PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
 		"PutObject", "GetObject", "HeadObject", "DeleteObject", "ListObjectsV2",
+		"CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload",
 	}},
 	{"s3control", "2018-08-20", []string{
 		"GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock",
