@@ -56,16 +56,30 @@ type operation struct {
 func lookupOperation(service, action string) (operation, error) {
 	ct, ok := clientTypes[service]
 	if !ok {
+		if hint := suggestion(service, StepServices()); hint != "" {
+			return operation{}, fmt.Errorf("unknown service %q%s", service, hint)
+		}
 		return operation{}, fmt.Errorf("unknown service %q (services: %s)", service,
 			strings.Join(StepServices(), ", "))
 	}
 	m, ok := ct.MethodByName(action)
-	mt := m.Type
-	if !ok || mt.NumIn() != 4 || mt.In(1) != contextType || mt.In(2).Kind() != reflect.Pointer ||
-		!mt.IsVariadic() || mt.NumOut() != 2 || mt.Out(1) != errorType {
-		return operation{}, fmt.Errorf("service %s has no operation %q", service, action)
+	if !ok || !isOperation(m.Type) {
+		var names []string
+		for i := range ct.NumMethod() {
+			if isOperation(ct.Method(i).Type) {
+				names = append(names, ct.Method(i).Name)
+			}
+		}
+		return operation{}, fmt.Errorf("service %s has no operation %q%s", service, action,
+			suggestion(action, names))
 	}
-	return operation{method: m, input: mt.In(2), output: mt.Out(0)}, nil
+	return operation{method: m, input: m.Type.In(2), output: m.Type.Out(0)}, nil
+}
+
+// isOperation reports whether a method type has the form of an SDK operation.
+func isOperation(mt reflect.Type) bool {
+	return mt.NumIn() == 4 && mt.In(1) == contextType && mt.In(2).Kind() == reflect.Pointer &&
+		mt.IsVariadic() && mt.NumOut() == 2 && mt.Out(1) == errorType
 }
 
 // StepRunner runs lab steps by calling the aws-sdk-go-v2 client method that each step

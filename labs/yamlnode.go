@@ -34,8 +34,12 @@ func (ps *problems) mapping(n *yaml.Node, what string, allowed []string) (map[st
 			continue
 		}
 		if allowed != nil && !containsString(allowed, k.Value) {
-			ps.at(k, "%s: unknown field %s (fields: %s)", what, k.Value,
-				strings.Join(allowed, ", "))
+			if hint := suggestion(k.Value, allowed); hint != "" {
+				ps.at(k, "%s: unknown field %s%s", what, k.Value, hint)
+			} else {
+				ps.at(k, "%s: unknown field %s (fields: %s)", what, k.Value,
+					strings.Join(allowed, ", "))
+			}
 			continue
 		}
 		out[k.Value] = field{k, v}

@@ -174,6 +174,9 @@ func (r *Registry) Lookup(name string) (proctor.Validator, bool) {
 func (r *Registry) CheckParams(name string, params map[string]any) []ParamProblem {
 	d, ok := r.defs[name]
 	if !ok {
+		if hint := suggestion(name, r.Names()); hint != "" {
+			return []ParamProblem{{Message: fmt.Sprintf("unknown validator %q%s", name, hint)}}
+		}
 		return []ParamProblem{{Message: fmt.Sprintf("unknown validator %q (validators: %s)",
 			name, strings.Join(r.Names(), ", "))}}
 	}
@@ -191,9 +194,12 @@ func (d *Definition) params(raw map[string]any) (Params, []ParamProblem) {
 	}
 	for name := range raw {
 		if _, ok := declared[name]; !ok {
-			problems = append(problems, ParamProblem{Param: name,
-				Message: fmt.Sprintf("%s has no parameter %q (parameters: %s)", d.Name, name,
-					strings.Join(d.paramNames(), ", "))})
+			msg := fmt.Sprintf("%s has no parameter %q (parameters: %s)", d.Name, name,
+				strings.Join(d.paramNames(), ", "))
+			if hint := suggestion(name, d.paramNames()); hint != "" {
+				msg = fmt.Sprintf("%s has no parameter %q%s", d.Name, name, hint)
+			}
+			problems = append(problems, ParamProblem{Param: name, Message: msg})
 		}
 	}
 	out := Params{}

@@ -24,6 +24,8 @@ func TestCheckParams(t *testing.T) {
 		{"valid with optional", "s3.bucket_default_encryption",
 			map[string]any{"bucket": "b", "algorithms": []any{"aws:kms"},
 				"customer_managed_key": false}, nil},
+		{"misspelt validator", "s3.bucket_tls_onyl", nil, []validators.ParamProblem{{
+			Message: `unknown validator "s3.bucket_tls_onyl" (did you mean s3.bucket_tls_only?)`}}},
 		{"unknown validator", "s3.nope", nil, []validators.ParamProblem{{
 			Message: `unknown validator "s3.nope" (validators: ` +
 				strings.Join(reg.Names(), ", ") + ")"}}},
@@ -37,7 +39,7 @@ func TestCheckParams(t *testing.T) {
 				{Param: "bucket_arn",
 					Message: `parameter bucket_arn: want true or false, got the string "yes"`},
 				{Param: "buckt", Message: `s3.bucket_tls_only has no parameter "buckt" ` +
-					"(parameters: bucket, bucket_arn)"},
+					"(did you mean bucket?)"},
 			}},
 		{"enum element", "s3.account_public_access_block",
 			map[string]any{"settings": []any{"BlockPublicAcls", "BlockEverything"}},

@@ -1,0 +1,42 @@
+package validators
+
+// suggestion returns " (did you mean X?)" for the option closest to word when it is close
+// enough to be a typo, and "" otherwise, or when word is itself an option.
+func suggestion(word string, options []string) string {
+	limit := len(word)/3 + 1
+	best, bestDist := "", limit+1
+	for _, o := range options {
+		d := editDistance(word, o)
+		if d == 0 {
+			return ""
+		}
+		if d < bestDist {
+			best, bestDist = o, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
