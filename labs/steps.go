@@ -121,10 +121,10 @@ func (e *StepError) Unwrap() error { return e.Err }
 
 // RunSteps runs the steps in order against the target and stops at the first failure,
 // returned as a *StepError. Before the first call it checks every step's operation and
-// input members, so that a malformed list changes nothing. Placeholders in the inputs are filled from the target
-// ({{.AccountID}}, {{.Region}}) and from what earlier steps saved. Outside us-east-1, an
-// S3 CreateBucket without a CreateBucketConfiguration gets the target's region as its
-// LocationConstraint.
+// input members, so that a malformed list changes nothing. Placeholders in the inputs are
+// filled from the target ({{.AccountID}}, {{.Region}}) and from what earlier steps saved.
+// Outside us-east-1, an S3 CreateBucket without a CreateBucketConfiguration gets the
+// target's region as its LocationConstraint.
 func (r *StepRunner) RunSteps(ctx context.Context, target proctor.Target,
 	steps []proctor.Step) error {
 	_, err := r.Run(ctx, target, steps)
