@@ -3,7 +3,6 @@ package protocol
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,8 +14,8 @@ import (
 // template and the query keys their request URI requires; members bind to the URI, query
 // string, headers and an XML or raw payload.
 type RestXML struct {
-	svc    *models.Service
-	routes []route
+	restRouter
+	svc *models.Service
 	// Namespace is written on the root element of XML output.
 	Namespace string
 	// WrapErrors selects S3 Control's <ErrorResponse><Error>…</Error></ErrorResponse> form;
@@ -27,108 +26,11 @@ type RestXML struct {
 	RootNames map[string]string
 }
 
-type route struct {
-	op       *models.Operation
-	segments []string // literal segments, or "{Name}" / "{Name+}" labels
-	query    map[string]string
-}
-
 // NewRestXML builds the codec for a rest-xml model.
 func NewRestXML(svc *models.Service, namespace string, wrapErrors bool,
 	rootNames map[string]string) *RestXML {
-	c := &RestXML{svc: svc, Namespace: namespace, WrapErrors: wrapErrors, RootNames: rootNames}
-	for _, op := range svc.Operations {
-		path, rawQuery, _ := strings.Cut(op.HTTP.RequestURI, "?")
-		rt := route{op: op, segments: splitPath(path), query: map[string]string{}}
-		for _, kv := range strings.Split(rawQuery, "&") {
-			if kv == "" {
-				continue
-			}
-			k, v, _ := strings.Cut(kv, "=")
-			if k != "x-id" {
-				rt.query[k] = v
-			}
-		}
-		// Operations that share a method and path (PutObject and UploadPart) differ by the
-		// query-string members they require.
-		if op.Input != nil {
-			in := svc.Shapes[op.Input.Shape]
-			for _, m := range in.Members {
-				if m.Location == "querystring" && in.IsRequired(m.Name) {
-					rt.query[m.LocationName] = ""
-				}
-			}
-		}
-		c.routes = append(c.routes, rt)
-	}
-	// Most specific first: more required query keys, then more literal segments.
-	sort.Slice(c.routes, func(i, j int) bool {
-		a, b := c.routes[i], c.routes[j]
-		if len(a.query) != len(b.query) {
-			return len(a.query) > len(b.query)
-		}
-		if len(a.segments) != len(b.segments) {
-			return len(a.segments) > len(b.segments)
-		}
-		return a.op.Name < b.op.Name
-	})
-	return c
-}
-
-func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
-}
-
-// match binds a path's labels against a route; ok is false when the route does not fit.
-func (rt *route) match(method, path string, q url.Values) (map[string]string, bool) {
-	if rt.op.HTTP.Method != method {
-		return nil, false
-	}
-	for k, v := range rt.query {
-		if !q.Has(k) || (v != "" && q.Get(k) != v) {
-			return nil, false
-		}
-	}
-	raw := strings.TrimPrefix(path, "/")
-	labels := map[string]string{}
-	for i, seg := range rt.segments {
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "+}") {
-			if raw == "" {
-				return nil, false
-			}
-			labels[seg[1:len(seg)-2]] = raw
-			raw = ""
-			if i != len(rt.segments)-1 {
-				return nil, false
-			}
-			break
-		}
-		part, rest, _ := strings.Cut(raw, "/")
-		if strings.HasPrefix(seg, "{") {
-			if part == "" {
-				return nil, false
-			}
-			labels[seg[1:len(seg)-1]] = part
-		} else if part != seg {
-			return nil, false
-		}
-		raw = rest
-	}
-	if raw != "" {
-		return nil, false
-	}
-	for k, v := range labels {
-		d, err := url.PathUnescape(v)
-		if err != nil {
-			return nil, false
-		}
-		labels[k] = d
-	}
-	return labels, true
+	return &RestXML{restRouter: newRestRouter(svc), svc: svc, Namespace: namespace,
+		WrapErrors: wrapErrors, RootNames: rootNames}
 }
 
 // Route picks the most specific operation whose method, path and required query keys fit.
@@ -142,23 +44,6 @@ func (c *RestXML) Route(r *http.Request, path string, _ []byte) (*models.Operati
 	return op, nil
 }
 
-func (c *RestXML) route(r *http.Request, path string) (*models.Operation, map[string]string) {
-	q := r.URL.Query()
-	candidates := []string{path}
-	if trimmed := strings.TrimSuffix(path, "/"); trimmed != path && trimmed != "" &&
-		!strings.Contains(strings.TrimPrefix(trimmed, "/"), "/") {
-		candidates = append(candidates, trimmed)
-	}
-	for _, p := range candidates {
-		for i := range c.routes {
-			if labels, ok := c.routes[i].match(r.Method, p, q); ok {
-				return c.routes[i].op, labels
-			}
-		}
-	}
-	return nil, nil
-}
-
 // Decode binds the request to the operation's input members.
 func (c *RestXML) Decode(op *models.Operation, r *http.Request, path string,
 	body []byte) (Params, error) {
@@ -166,58 +51,9 @@ func (c *RestXML) Decode(op *models.Operation, r *http.Request, path string,
 	if op.Input == nil {
 		return in, nil
 	}
-	_, labels := c.route(r, path)
 	sh := c.svc.Shapes[op.Input.Shape]
-	q := r.URL.Query()
-	for _, m := range sh.Members {
-		msh := c.svc.Shapes[m.Shape]
-		name := m.LocationName
-		if name == "" {
-			name = m.Name
-		}
-		switch m.Location {
-		case "uri":
-			if v, ok := labels[name]; ok {
-				in[m.Name] = v
-			}
-		case "querystring":
-			if msh.Type == "map" {
-				continue
-			}
-			if !q.Has(name) {
-				continue
-			}
-			v, err := c.scalarOrList(msh, q[name], "iso8601", name)
-			if err != nil {
-				return nil, err
-			}
-			in[m.Name] = v
-		case "header":
-			vals := r.Header.Values(name)
-			if len(vals) == 0 {
-				continue
-			}
-			if msh.Type == "list" {
-				vals = splitComma(vals)
-			}
-			v, err := c.scalarOrList(msh, vals, "rfc822", name)
-			if err != nil {
-				return nil, err
-			}
-			in[m.Name] = v
-		case "headers":
-			prefix := strings.ToLower(name)
-			meta := map[string]any{}
-			for k, v := range r.Header {
-				lk := strings.ToLower(k)
-				if strings.HasPrefix(lk, prefix) && len(lk) > len(prefix) {
-					meta[lk[len(prefix):]] = strings.Join(v, ",")
-				}
-			}
-			if len(meta) > 0 {
-				in[m.Name] = meta
-			}
-		}
+	if err := c.bindLocations(op, r, path, in, "InvalidArgument"); err != nil {
+		return nil, err
 	}
 	if sh.Payload != "" {
 		m := sh.MemberNamed(sh.Payload)
@@ -268,37 +104,6 @@ func (c *RestXML) Decode(op *models.Operation, r *http.Request, path string,
 	return in, nil
 }
 
-func splitComma(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		for _, p := range strings.Split(v, ",") {
-			out = append(out, strings.TrimSpace(p))
-		}
-	}
-	return out
-}
-
-func (c *RestXML) scalarOrList(sh *models.Shape, vals []string, format,
-	where string) (any, error) {
-	if sh.Type == "list" {
-		ish := c.svc.Shapes[sh.Member.Shape]
-		out := make([]any, 0, len(vals))
-		for _, v := range vals {
-			x, err := parseScalar(ish, v, format, where)
-			if err != nil {
-				return nil, Errorf(http.StatusBadRequest, "InvalidArgument", "%v", err)
-			}
-			out = append(out, x)
-		}
-		return out, nil
-	}
-	x, err := parseScalar(sh, vals[0], format, where)
-	if err != nil {
-		return nil, Errorf(http.StatusBadRequest, "InvalidArgument", "%v", err)
-	}
-	return x, nil
-}
-
 // WriteOutput writes headers, the status code and the payload of the operation's output.
 func (c *RestXML) WriteOutput(w http.ResponseWriter, r *http.Request, op *models.Operation,
 	out Params, requestID string) {
@@ -314,33 +119,8 @@ func (c *RestXML) WriteOutput(w http.ResponseWriter, r *http.Request, op *models
 		return
 	}
 	sh := c.svc.Shapes[op.Output.Shape]
-	for _, m := range sh.Members {
-		v, ok := out[m.Name]
-		if !ok || v == nil {
-			continue
-		}
-		msh := c.svc.Shapes[m.Shape]
-		switch m.Location {
-		case "header":
-			if msh.Type == "list" {
-				var parts []string
-				for _, it := range toList(v) {
-					parts = append(parts, scalarText(c.svc.Shapes[msh.Member.Shape], it, "rfc822"))
-				}
-				h.Set(m.LocationName, strings.Join(parts, ","))
-			} else {
-				h.Set(m.LocationName, scalarText(msh, v, "rfc822"))
-			}
-		case "headers":
-			if meta, ok := v.(map[string]any); ok {
-				for k, mv := range meta {
-					s, _ := mv.(string)
-					h.Set(m.LocationName+k, s)
-				}
-			}
-		case "statusCode":
-			status = int(toInt(v))
-		}
+	if st := writeLocations(c.svc, sh, out, h); st != 0 {
+		status = st
 	}
 	var body []byte
 	if sh.Payload != "" {
