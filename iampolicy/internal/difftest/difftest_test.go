@@ -40,7 +40,11 @@ func TestDifferential(t *testing.T) {
 	if v := os.Getenv("IAMPOLICY_CASES"); v != "" {
 		fmt.Sscan(v, &n)
 	}
-	cases := Generate(1, n)
+	seed := uint64(1)
+	if v := os.Getenv("IAMPOLICY_SEED"); v != "" {
+		fmt.Sscan(v, &seed)
+	}
+	cases := Generate(seed, n)
 	dir := t.TempDir()
 	casesFile, outFile := filepath.Join(dir, "cases.jsonl"), filepath.Join(dir, "out.jsonl")
 	if err := writeCases(casesFile, cases); err != nil {
