@@ -64,6 +64,12 @@ type serviceLister interface {
 	ServicesOf(name string) []string
 }
 
+// partialLister is the optional part of a ParamChecker that says whether a validator gives
+// partial credit; a *validators.Registry is one.
+type partialLister interface {
+	PartialCredit(name string) (partial, known bool)
+}
+
 // Lint reports every problem of the lab file data, named name in the problems, checking
 // validators and their parameters against the built-in registry. No problems means
 // [Parse] succeeds.

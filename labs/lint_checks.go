@@ -65,6 +65,13 @@ func (l *linter) check(n *yaml.Node, what string) proctor.Check {
 	}
 	if f, ok := fields["partial"]; ok {
 		c.Partial, _ = l.boolean(f.value, what+".partial")
+		v, hasValidator := fields["validator"]
+		if pl, canTell := l.reg.(partialLister); c.Partial && hasValidator && canTell {
+			if partial, known := pl.PartialCredit(v.value.Value); known && !partial {
+				l.at(f.value, "%s: validator %s gives no partial credit; remove partial",
+					what, v.value.Value)
+			}
+		}
 	}
 	if f, ok := fields["hint"]; ok {
 		if s, ok := l.str(f.value, what+".hint"); ok {

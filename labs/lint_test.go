@@ -106,6 +106,13 @@ func TestLint(t *testing.T) {
 		{"hint cost without points", strings.Replace(minimal, "    points: 10\n",
 			"    points: 10\n    hint_cost: 11\n", 1),
 			[]string{"f.yaml:15:16: checks[0].hint_cost 11 is more than the check's 10 points"}},
+		{"partial credit the validator cannot give", strings.Replace(minimal,
+			"validator: s3.account_public_access_block", "validator: s3.bucket_not_public\n"+
+				"    params: {bucket: b}\n    partial: true", 1),
+			[]string{"f.yaml:13:16: checks[0]: validator s3.bucket_not_public reads service " +
+				"s3, which the lab's services do not list",
+				"f.yaml:15:14: checks[0]: validator s3.bucket_not_public gives no partial " +
+					"credit; remove partial"}},
 		{"zero duration", strings.Replace(minimal, "10m", "0s", 1),
 			[]string{"f.yaml:5:11: duration 0s must be more than 0 and at most 24h0m0s"}},
 		{"string for a number", strings.Replace(minimal, "pass_percent: 100",

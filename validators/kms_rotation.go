@@ -26,6 +26,7 @@ var keyRotation = Definition{
 	Description: "Automatic rotation is on for the customer managed key (or every one " +
 		"of the account) where rotation applies.",
 	Services: []string{"kms"},
+	Partial:  true,
 	Params: []Param{
 		{Name: "key", Type: TypeString,
 			Description: "a key id, key ARN or alias; every customer managed key of the " +

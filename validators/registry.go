@@ -48,6 +48,9 @@ type Definition struct {
 	// Services are the AWS services the validator reads, by the names labs declare
 	// ("s3", "s3control", "kms", ...), so that a lab can be checked to declare them.
 	Services []string
+	// Partial is set when a FAIL's Fraction can be more than 0, so that a check may give
+	// partial credit.
+	Partial bool
 	// Check grades the sandbox behind env with parameters already checked, defaulted and
 	// filled. It reports AWS failures as a Finding with VerdictError.
 	Check func(ctx context.Context, env *Env, p Params) proctor.Finding
@@ -156,6 +159,13 @@ func (r *Registry) ServicesOf(name string) []string {
 		return append([]string(nil), d.Services...)
 	}
 	return nil
+}
+
+// PartialCredit reports whether the named validator's FAIL findings carry a fraction of
+// the check that holds, and whether the validator exists.
+func (r *Registry) PartialCredit(name string) (partial, known bool) {
+	d, ok := r.defs[name]
+	return ok && d.Partial, ok
 }
 
 // Lookup returns the named validator, ready to grade checks.

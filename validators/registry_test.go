@@ -184,3 +184,22 @@ func TestRegisterRejectsBadDefinitions(t *testing.T) {
 		t.Error("Register accepted a name twice")
 	}
 }
+
+func TestPartialCredit(t *testing.T) {
+	reg := validators.Default()
+	tests := []struct {
+		name           string
+		partial, known bool
+	}{
+		{"s3.bucket_tls_only", true, true},
+		{"s3.bucket_not_public", false, true},
+		{"s3.nope", false, false},
+	}
+	for _, tt := range tests {
+		partial, known := reg.PartialCredit(tt.name)
+		if partial != tt.partial || known != tt.known {
+			t.Errorf("PartialCredit(%s) = %t, %t; want %t, %t", tt.name, partial, known,
+				tt.partial, tt.known)
+		}
+	}
+}

@@ -93,6 +93,7 @@ var accountPublicAccessBlock = Definition{
 	Description: "The account-level S3 Block Public Access configuration turns on the " +
 		"required settings.",
 	Services: []string{"s3control"},
+	Partial:  true,
 	Params: []Param{{
 		Name: "settings", Type: TypeStringList, Enum: bpaSettings,
 		Description: "the settings that must be on; all four when absent",

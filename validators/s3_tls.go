@@ -21,6 +21,7 @@ var bucketTLSOnly = Definition{
 	Description: "The bucket policy denies every request without TLS (aws:SecureTransport " +
 		"false), for every principal, on the bucket and its objects.",
 	Services: []string{"s3"},
+	Partial:  true,
 	Params: []Param{
 		{Name: "bucket", Type: TypeString, Required: true,
 			Description: "the bucket's name"},
