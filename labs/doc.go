@@ -61,6 +61,7 @@
 // and repeated fields, wrong types, missing fields, values out of range, repeated check
 // ids, unknown validators and parameters the validator rejects, unknown services and
 // operations, input members the SDK does not have or rejects, output members a step
-// cannot save, and placeholders that nothing fills. [Parse] returns the lab, or all the
-// problems.
+// cannot save, placeholders that nothing fills, services that steps or validators use but
+// the lab does not declare, and partial credit asked of a validator that gives none. A
+// misspelt name gets a suggestion. [Parse] returns the lab, or all the problems.
 package labs
