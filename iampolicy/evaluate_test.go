@@ -213,6 +213,17 @@ func TestEvaluateAccounts(t *testing.T) {
 	}
 }
 
+func TestDeletedPrincipal(t *testing.T) {
+	// AWS shows a deleted principal as its unique id; the statement then matches nobody.
+	pol := MustParse(`{"Statement": {"Effect": "Allow", "Principal": {"AWS":
+	  "AROADBQP57FF2AEXAMPLE"}, "Action": "s3:GetObject", "Resource": "*"}}`)
+	got := Evaluate(Input{Resource: pol}, Request{Principal: rolePrincipal,
+		Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"})
+	if got.Decision != ImplicitDeny {
+		t.Errorf("a grant to a deleted principal = %v, want IMPLICIT_DENY", got.Decision)
+	}
+}
+
 func TestNotPrincipal(t *testing.T) {
 	pol := MustParse(`{"Statement": [{"Sid": "DenyOthers", "Effect": "Deny",
 	  "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:role/app"]},

@@ -89,7 +89,7 @@ func (p *parser) principal(n *node, path string) (*PrincipalSet, *ParseError) {
 					ps.Any = true
 					continue
 				}
-				if !isAccountID(v) && !strings.HasPrefix(v, "arn:") {
+				if !isAccountID(v) && !strings.HasPrefix(v, "arn:") && !isUniqueID(v) {
 					return nil, p.errAt(itemNode(m.value, i), itemPath(m.value, ep, i),
 						"AWS principal %q must be \"*\", a 12-digit account id or an ARN", v)
 				}
@@ -107,6 +107,20 @@ func (p *parser) principal(n *node, path string) (*PrincipalSet, *ParseError) {
 		}
 	}
 	return ps, nil
+}
+
+// isUniqueID reports whether s looks like an IAM unique id (AIDA..., AROA...), which AWS
+// shows in place of a principal that was deleted. Such a principal matches no request.
+func isUniqueID(s string) bool {
+	if len(s) < 16 || len(s) > 128 || s[0] != 'A' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isAccountID(s string) bool {
