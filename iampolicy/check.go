@@ -95,6 +95,7 @@ func (e *CheckError) Error() string {
 //   - resource control policies take only Principal "*", no NotAction, no Deny of the
 //     action "*", and Allow only for every action on every resource (the AWS-managed
 //     RCPFullAWSAccess);
+//   - a principal holds no wildcard unless it is "*" itself;
 //   - statement ids of identity, boundary, session and organization policies are
 //     letters and digits only;
 //   - the document stays within the policy type's default size quota;
@@ -207,6 +208,14 @@ func checkStatement(st *Statement, t PolicyType, add func(element, format string
 			!st.NotResource && len(st.Conditions) == 0) {
 			add("Effect", "a resource control policy may Allow only \"*\" on \"*\" "+
 				"without conditions")
+		}
+	}
+	if st.Principal != nil {
+		for _, a := range st.Principal.AWS {
+			if a != "*" && hasWildcard(a) {
+				add(principalElement, "the principal %q holds a wildcard: only \"*\" alone "+
+					"is allowed; match ARNs with aws:PrincipalArn and ArnLike instead", a)
+			}
 		}
 	}
 	switch t {

@@ -53,6 +53,11 @@ func TestCheck(t *testing.T) {
 		{"rcp notaction", `{"Statement": {"Effect": "Deny", "Principal": "*", ` +
 			`"NotAction": "s3:*", "Resource": "*"}}`, ResourceControlPolicy, []ParseError{{1, 52,
 			"Statement.NotAction", "a resource control policy may not have a NotAction element"}}},
+		{"wildcard in a principal ARN", `{"Statement": {"Effect": "Allow", "Principal": ` +
+			`{"AWS": "arn:aws:iam::*:root"}, "Action": "*", "Resource": "*"}}`, ResourcePolicy,
+			[]ParseError{{1, 35, "Statement.Principal", `the principal "arn:aws:iam::*:root" ` +
+				`holds a wildcard: only "*" alone is allowed; match ARNs with aws:PrincipalArn ` +
+				`and ArnLike instead`}}},
 		{"scp with principal", `{"Statement": {"Effect": "Deny", "Principal": "*", ` +
 			`"Action": "*", "Resource": "*"}}`, ServiceControlPolicy, []ParseError{{1, 34,
 			"Statement.Principal", "a service control policy may not have a Principal element"}}},
