@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -92,9 +93,31 @@ func errorf(format string, args ...any) proctor.Finding {
 // awsError returns the ERROR finding for an AWS call the grader could not make. The
 // message names the call and the resource; the AWS error's code and message say why.
 func awsError(call, resource string, err error) proctor.Finding {
-	f := errorf("the grader could not %s: %v", call, err)
+	f := errorf("the grader could not %s: %s", call, errText(err))
 	f.Evidence = []proctor.Evidence{{Resource: resource, Observed: "error: " + errSummary(err)}}
 	return f
+}
+
+// errText is "Code: message" for an AWS error, and the error's text for anything else
+// (a connection refused, a deadline): what an operator needs, without the SDK's wrapping.
+func errText(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if msg := ae.ErrorMessage(); msg != "" {
+			return ae.ErrorCode() + ": " + msg
+		}
+		return ae.ErrorCode()
+	}
+	var ne *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the request timed out"
+	case errors.Is(err, context.Canceled):
+		return "grading was cancelled"
+	case errors.As(err, &ne):
+		return ne.Error()
+	}
+	return err.Error()
 }
 
 // errSummary is the AWS error code, or the error text for other failures.
