@@ -10,8 +10,10 @@
 //
 // # Codecs
 //
-// [Query] serves the query protocol (STS, later IAM and SNS), [RestXML] serves rest-xml (S3 and
-// S3 Control) and [JSON] serves JSON 1.1 (KMS). Each routes a request to an operation of its
-// model, decodes and validates the input, and writes output and errors in its protocol's own
-// form. The ec2 and rest-json families follow the same [Codec] interface.
+// [Query] serves the query protocol (STS, later IAM and SNS), [EC2] its ec2 variant,
+// [RestXML] serves rest-xml (S3 and S3 Control), [JSON] serves JSON 1.1 (KMS, later
+// CloudTrail, EventBridge, Config, Organizations) and [RestJSON] serves rest-json (GuardDuty,
+// Access Analyzer, Security Hub). Each routes a request to an operation of its model, decodes
+// and validates the input, and writes output and errors in its protocol's own form, behind
+// the one [Codec] interface.
 package protocol

@@ -16,6 +16,9 @@ import (
 // flattened), maps Name.entry.N.key/value, and responses are <OpResponse><OpResult>.
 type Query struct {
 	svc *models.Service
+	// ec2 selects the ec2 protocol's input names: queryName, else the locationName with its
+	// first letter capitalised, and lists as Name.N without a member level.
+	ec2 bool
 }
 
 // NewQuery builds the codec for a query-protocol model.
@@ -59,7 +62,7 @@ func (c *Query) Decode(op *models.Operation, r *http.Request, _ string,
 	if op.Input == nil {
 		return Params{}, nil
 	}
-	vals := formValues(r, body)
+	vals := newFormIndex(formValues(r, body))
 	v, err := c.decode(op.Input.Shape, vals, "")
 	if err != nil {
 		return nil, Errorf(http.StatusBadRequest, "ValidationError", "%v", err)
@@ -75,21 +78,35 @@ func (c *Query) Decode(op *models.Operation, r *http.Request, _ string,
 	return in, nil
 }
 
-func (c *Query) decode(shapeName string, vals url.Values, prefix string) (any, error) {
+// wireName is a member's parameter name.
+func (c *Query) wireName(m *models.Member) string {
+	if c.ec2 {
+		if m.QueryName != "" {
+			return m.QueryName
+		}
+		if m.LocationName != "" {
+			return strings.ToUpper(m.LocationName[:1]) + m.LocationName[1:]
+		}
+		return m.Name
+	}
+	if m.LocationName != "" {
+		return m.LocationName
+	}
+	return m.Name
+}
+
+func (c *Query) decode(shapeName string, vals *formIndex, prefix string) (any, error) {
 	sh := c.svc.Shapes[shapeName]
 	switch sh.Type {
 	case "structure":
 		p := Params{}
-		for _, m := range sh.Members {
-			name := m.LocationName
-			if name == "" {
-				name = m.Name
-			}
-			key := name
+		for i := range sh.Members {
+			m := &sh.Members[i]
+			key := c.wireName(m)
 			if prefix != "" {
-				key = prefix + "." + name
+				key = prefix + "." + key
 			}
-			if !hasPrefixKey(vals, key) {
+			if !vals.has(key) {
 				continue
 			}
 			v, err := c.decode(m.Shape, vals, key)
@@ -103,16 +120,16 @@ func (c *Query) decode(shapeName string, vals url.Values, prefix string) (any, e
 		return p, nil
 	case "list":
 		base := prefix + ".member"
-		if sh.Flattened {
+		if sh.Flattened || c.ec2 {
 			base = prefix
 		}
-		if vals.Get(prefix) == "" && vals.Has(prefix) {
+		if vals.vals.Get(prefix) == "" && vals.vals.Has(prefix) {
 			return []any{}, nil
 		}
 		var out []any
 		for i := 1; ; i++ {
 			key := base + "." + strconv.Itoa(i)
-			if !hasPrefixKey(vals, key) {
+			if !vals.has(key) {
 				break
 			}
 			v, err := c.decode(sh.Member.Shape, vals, key)
@@ -126,10 +143,10 @@ func (c *Query) decode(shapeName string, vals url.Values, prefix string) (any, e
 		out := map[string]any{}
 		for i := 1; ; i++ {
 			key := fmt.Sprintf("%s.entry.%d", prefix, i)
-			if !hasPrefixKey(vals, key) {
+			if !vals.has(key) {
 				break
 			}
-			k := vals.Get(key + ".key")
+			k := vals.vals.Get(key + ".key")
 			v, err := c.decode(sh.Value.Shape, vals, key+".value")
 			if err != nil {
 				return nil, err
@@ -138,23 +155,34 @@ func (c *Query) decode(shapeName string, vals url.Values, prefix string) (any, e
 		}
 		return out, nil
 	}
-	if !vals.Has(prefix) {
+	if !vals.vals.Has(prefix) {
 		return nil, nil
 	}
-	return parseScalar(sh, vals.Get(prefix), "iso8601", prefix)
+	return parseScalar(sh, vals.vals.Get(prefix), "iso8601", prefix)
 }
 
-func hasPrefixKey(vals url.Values, key string) bool {
-	if vals.Has(key) {
-		return true
-	}
-	for k := range vals {
-		if strings.HasPrefix(k, key+".") {
-			return true
-		}
-	}
-	return false
+// formIndex holds form values with every dotted prefix of their names, so that asking
+// whether any parameter lies under a name costs one lookup, however many were sent.
+type formIndex struct {
+	vals     url.Values
+	prefixes map[string]bool
 }
+
+func newFormIndex(vals url.Values) *formIndex {
+	idx := &formIndex{vals: vals, prefixes: map[string]bool{}}
+	for k := range vals {
+		for i := 0; i < len(k); i++ {
+			if k[i] == '.' {
+				idx.prefixes[k[:i]] = true
+			}
+		}
+		idx.prefixes[k] = true
+	}
+	return idx
+}
+
+// has reports whether a parameter is named key or lies under key.
+func (f *formIndex) has(key string) bool { return f.prefixes[key] }
 
 func (c *Query) namespace() string { return c.svc.Metadata.XMLNamespace }
 

@@ -18,6 +18,9 @@ type xmlWriter struct {
 	b   bytes.Buffer
 	// query selects the query protocol's list and map conventions (<member>, <entry>).
 	query bool
+	// item is the element of a list member without a locationName: "member", or "item"
+	// in the ec2 protocol.
+	item string
 }
 
 func (x *xmlWriter) open(name, ns string) {
@@ -73,6 +76,9 @@ func (x *xmlWriter) value(name string, ref *models.Ref, v any) {
 		x.close(name)
 	case "list":
 		item := "member"
+		if x.item != "" {
+			item = x.item
+		}
 		if sh.Member.LocationName != "" {
 			item = sh.Member.LocationName
 		}
