@@ -126,8 +126,9 @@ var accountPublicAccessBlock = Definition{
 		}
 		return proctor.Finding{Verdict: proctor.VerdictFail, Evidence: ev,
 			Fraction: float64(len(required)-len(off)) / float64(len(required)),
-			Message: fmt.Sprintf("account-level Block Public Access leaves %s off; "+
-				"all of %s must be on", strings.Join(off, ", "), strings.Join(required, ", "))}
+			Message: fmt.Sprintf("account-level Block Public Access leaves %s off "+
+				"(%d of the %d required settings)", strings.Join(off, ", "), len(off),
+				len(required))}
 	},
 }
 

@@ -25,8 +25,7 @@ func TestAccountPublicAccessBlock(t *testing.T) {
 		{name: "S3-6 two of four", fake: fakeAWS{accountBPA: accountBPAOf(false, true, false, true)},
 			verdict: proctor.VerdictFail, fraction: 2.0 / 4,
 			message: "account-level Block Public Access leaves BlockPublicAcls, " +
-				"BlockPublicPolicy off; all of BlockPublicAcls, IgnorePublicAcls, " +
-				"BlockPublicPolicy, RestrictPublicBuckets must be on"},
+				"BlockPublicPolicy off (2 of the 4 required settings)"},
 		{name: "no configuration", verdict: proctor.VerdictFail, fraction: 0},
 		{name: "only the required settings count",
 			fake:    fakeAWS{accountBPA: accountBPAOf(false, true, false, true)},
