@@ -1,0 +1,148 @@
+package awsim_test
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+func TestPresignedGetObject(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{secure: true})
+	bucket := "presign-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("a b.txt"),
+		Body: strings.NewReader("shared")})
+	must(t, "PutObject", err)
+	req, err := s3.NewPresignClient(c).PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket: &bucket, Key: aws.String("a b.txt")})
+	must(t, "PresignGetObject", err)
+
+	get := func(url string) (int, string) {
+		resp, err := httpClient(srv, false).Get(url)
+		must(t, "GET", err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(req.URL); code != 200 || body != "shared" {
+		t.Errorf("presigned GET = %d %q, want 200 %q", code, body, "shared")
+	}
+	tampered := strings.Replace(req.URL, "a%20b.txt", "other.txt", 1)
+	if code, body := get(tampered); code != 403 || !strings.Contains(body,
+		"SignatureDoesNotMatch") {
+		t.Errorf("presigned GET of another key = %d %s, want 403 SignatureDoesNotMatch",
+			code, body)
+	}
+}
+
+func TestRangeGet(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	bucket := "ranges-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		Body: strings.NewReader("0123456789")})
+	must(t, "PutObject", err)
+	tests := []struct{ rng, want, contentRange string }{
+		{"bytes=0-3", "0123", "bytes 0-3/10"},
+		{"bytes=7-", "789", "bytes 7-9/10"},
+		{"bytes=-2", "89", "bytes 8-9/10"},
+		{"bytes=5-100", "56789", "bytes 5-9/10"},
+		{"bytes=0-1,4-5", "0123456789", ""},
+	}
+	for _, tt := range tests {
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+			Range: aws.String(tt.rng)})
+		must(t, "GetObject "+tt.rng, err)
+		body, _ := io.ReadAll(out.Body)
+		if string(body) != tt.want || aws.ToString(out.ContentRange) != tt.contentRange {
+			t.Errorf("Range %s = %q %q, want %q %q", tt.rng, body,
+				aws.ToString(out.ContentRange), tt.want, tt.contentRange)
+		}
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		Range: aws.String("bytes=20-30")})
+	wantCode(t, "GetObject beyond the end", err, "InvalidRange")
+}
+
+func TestMultipartUpload(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{secure: true})
+	bucket := "multipart-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	key := aws.String("big.bin")
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &bucket,
+		Key: key, ContentType: aws.String("application/x-test")})
+	must(t, "CreateMultipartUpload", err)
+	first := bytes.Repeat([]byte("a"), 5<<20)
+	second := []byte("tail")
+	var parts []s3types.CompletedPart
+	for i, data := range [][]byte{first, second} {
+		p, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: &bucket, Key: key,
+			UploadId: up.UploadId, PartNumber: aws.Int32(int32(i + 1)),
+			Body: bytes.NewReader(data)})
+		must(t, "UploadPart", err)
+		parts = append(parts, s3types.CompletedPart{ETag: p.ETag,
+			PartNumber: aws.Int32(int32(i + 1))})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &bucket,
+		Key: key, UploadId: up.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{
+			Parts: []s3types.CompletedPart{parts[1], parts[0]}}})
+	wantCode(t, "CompleteMultipartUpload out of order", err, "InvalidPartOrder")
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &bucket,
+		Key: key, UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: parts}})
+	must(t, "CompleteMultipartUpload", err)
+	if !strings.HasSuffix(aws.ToString(done.ETag), `-2"`) {
+		t.Errorf("multipart ETag = %s, want the -2 suffix of a two-part upload",
+			aws.ToString(done.ETag))
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: key})
+	must(t, "GetObject", err)
+	body, _ := io.ReadAll(got.Body)
+	if !bytes.Equal(body, append(append([]byte(nil), first...), second...)) ||
+		aws.ToString(got.ContentType) != "application/x-test" {
+		t.Errorf("assembled object: %d bytes of type %q, want %d of application/x-test",
+			len(body), aws.ToString(got.ContentType), len(first)+len(second))
+	}
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: &bucket, Key: key,
+		UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")})
+	wantCode(t, "UploadPart after completion", err, "NoSuchUpload")
+
+	small, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &bucket,
+		Key: aws.String("small")})
+	must(t, "CreateMultipartUpload", err)
+	var smallParts []s3types.CompletedPart
+	for i := range 2 {
+		p, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: &bucket, Key: aws.String("small"),
+			UploadId: small.UploadId, PartNumber: aws.Int32(int32(i + 1)),
+			Body: strings.NewReader("tiny")})
+		must(t, "UploadPart", err)
+		smallParts = append(smallParts, s3types.CompletedPart{ETag: p.ETag,
+			PartNumber: aws.Int32(int32(i + 1))})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &bucket,
+		Key: aws.String("small"), UploadId: small.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: smallParts}})
+	wantCode(t, "CompleteMultipartUpload with a small first part", err, "EntityTooSmall")
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &bucket,
+		Key: aws.String("small"), UploadId: small.UploadId})
+	must(t, "AbortMultipartUpload", err)
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &bucket,
+		Key: aws.String("small"), UploadId: small.UploadId})
+	wantCode(t, "AbortMultipartUpload twice", err, "NoSuchUpload")
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("small")})
+	wantCode(t, "HeadObject of an aborted upload", err, "NotFound")
+}
