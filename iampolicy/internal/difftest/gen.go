@@ -128,6 +128,8 @@ type condition struct {
 // known.go); they are drawn less often so that the cases test everything else.
 var rareConditions = []condition{
 	{"ArnLike", "aws:PrincipalArn", []string{"arn:aws:iam::${aws:PrincipalAccount}:*"}},
+	{"ForAnyValue:StringEqualsIfExists", "aws:PrincipalServiceNamesList",
+		[]string{"ecs.amazonaws.com"}},
 }
 
 var conditions = []condition{
@@ -184,6 +186,10 @@ var conditions = []condition{
 	{"ForAllValues:StringNotEquals", "aws:PrincipalServiceNamesList",
 		[]string{"ec2.amazonaws.com"}},
 	{"ForAnyValue:StringNotLike", "aws:PrincipalServiceNamesList", []string{"ec2.*"}},
+	{"ForAllValues:StringNotLike", "aws:PrincipalServiceNamesList", []string{"ecs.*"}},
+	{"ForAllValues:StringLikeIfExists", "aws:PrincipalServiceNamesList", []string{"e*"}},
+	{"ForAnyValue:StringEqualsIgnoreCase", "aws:PrincipalServiceNamesList",
+		[]string{"EC2.amazonaws.com"}},
 	{"StringEquals", "aws:ResourceAccount", []string{"111111111111"}},
 	{"StringEquals", "aws:PrincipalTag/team", []string{"${aws:username}", "data"}},
 	{"StringNotEquals", "aws:PrincipalTag/team", []string{"${aws:username}"}},
@@ -425,7 +431,7 @@ func (g *Generator) statement(resource bool) map[string]any {
 		cond := map[string]map[string]any{}
 		for range 1 + g.r.IntN(2) {
 			t := conditions[g.r.IntN(len(conditions))]
-			if g.chance(0.003) {
+			if g.chance(0.0015) {
 				t = rareConditions[g.r.IntN(len(rareConditions))]
 			}
 			if cond[t.op] == nil {

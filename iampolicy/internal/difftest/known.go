@@ -37,6 +37,13 @@ const (
 	// them there.
 	WhyArnVariables = "policy variables are replaced in ARN operators (IAM User Guide, " +
 		"reference_policies_elements_condition_operators.html)"
+	// WhyForAnyValueIfExists: AWS documents that an operator with IfExists (any operator
+	// but Null) is true when the key is missing (IAM User Guide,
+	// reference_policies_elements_condition_operators.html#Conditions_IfExists);
+	// iam-simulate ignores IfExists after ForAnyValue and returns false.
+	WhyForAnyValueIfExists = "...IfExists is true for a missing key, after ForAnyValue " +
+		"too (IAM User Guide, reference_policies_elements_condition_operators.html" +
+		"#Conditions_IfExists)"
 )
 
 // Explain returns why iampolicy's decision differs from iam-simulate's on a case, when
@@ -58,22 +65,46 @@ func Explain(c Case, ours, theirs iampolicy.Decision) string {
 		c.Principal == "arn:aws:iam::"+c.ResourceAccount+":root" {
 		return WhyRoot
 	}
-	if withoutArnVariables(c, theirs) {
+	if rewritten(c, theirs, rewriteArnVariables) {
 		return WhyArnVariables
 	}
+	if rewritten(c, theirs, rewriteForAnyValueIfExists) {
+		return WhyForAnyValueIfExists
+	}
+	both := func(doc json.RawMessage) (json.RawMessage, bool) {
+		a, okA := rewriteArnVariables(doc)
+		b, okB := rewriteForAnyValueIfExists(a)
+		return b, okA || okB
+	}
+	if rewritten(c, theirs, both) {
+		return WhyArnVariables + "; and " + WhyForAnyValueIfExists
+	}
 	return ""
+}
+
+// rewriteForAnyValueIfExists drops IfExists from every ForAnyValue operator of the
+// document, which changes the condition only when its key is missing.
+func rewriteForAnyValueIfExists(doc json.RawMessage) (json.RawMessage, bool) {
+	return rewriteConditions(doc, func(op string, block map[string]any) (string, bool) {
+		lower := strings.ToLower(op)
+		if strings.HasPrefix(lower, "foranyvalue:") && strings.HasSuffix(lower, "ifexists") {
+			return op[:len(op)-len("ifexists")], true
+		}
+		return op, false
+	})
 }
 
 // unresolvedARN stands for a policy variable iam-simulate leaves in an ARN operator's
 // value: it matches no ARN.
 const unresolvedARN = "arn:proctor:unresolved:::"
 
-// withoutArnVariables reports whether reading ARN operators' values that hold policy
-// variables as values that match nothing (as iam-simulate does) gives its decision.
-func withoutArnVariables(c Case, theirs iampolicy.Decision) bool {
+// rewritten reports whether rewriting the case's policies the way iam-simulate reads them
+// gives its decision.
+func rewritten(c Case, theirs iampolicy.Decision,
+	f func(json.RawMessage) (json.RawMessage, bool)) bool {
 	changed := false
 	rewrite := func(doc json.RawMessage) json.RawMessage {
-		out, ok := rewriteArnVariables(doc)
+		out, ok := f(doc)
 		changed = changed || ok
 		return out
 	}
@@ -101,6 +132,34 @@ func mapDocs(docs []json.RawMessage, f func(json.RawMessage) json.RawMessage) []
 // rewriteArnVariables replaces, in every ARN operator of the document, the values that
 // hold a policy variable by unresolvedARN.
 func rewriteArnVariables(doc json.RawMessage) (json.RawMessage, bool) {
+	return rewriteConditions(doc, func(op string, block map[string]any) (string, bool) {
+		name := strings.ToLower(op[strings.LastIndexByte(op, ':')+1:])
+		if !strings.HasPrefix(name, "arn") {
+			return op, false
+		}
+		changed := false
+		for k, v := range block {
+			switch vv := v.(type) {
+			case string:
+				if strings.Contains(vv, "${") {
+					block[k], changed = unresolvedARN, true
+				}
+			case []any:
+				for i, e := range vv {
+					if es, ok := e.(string); ok && strings.Contains(es, "${") {
+						vv[i], changed = unresolvedARN, true
+					}
+				}
+			}
+		}
+		return op, changed
+	})
+}
+
+// rewriteConditions applies f to every condition operator of the document; f returns the
+// operator's new name and whether it changed the operator or its block.
+func rewriteConditions(doc json.RawMessage,
+	f func(op string, block map[string]any) (string, bool)) (json.RawMessage, bool) {
 	if len(doc) == 0 {
 		return doc, false
 	}
@@ -117,25 +176,19 @@ func rewriteArnVariables(doc json.RawMessage) (json.RawMessage, bool) {
 		st, _ := s.(map[string]any)
 		cond, _ := st["Condition"].(map[string]any)
 		for op, block := range cond {
-			name := strings.ToLower(op[strings.LastIndexByte(op, ':')+1:])
-			if !strings.HasPrefix(name, "arn") {
+			keys, _ := block.(map[string]any)
+			name, ok := f(op, keys)
+			if !ok {
 				continue
 			}
-			keys, _ := block.(map[string]any)
-			for k, v := range keys {
-				switch vv := v.(type) {
-				case string:
-					if strings.Contains(vv, "${") {
-						keys[k], changed = unresolvedARN, true
-					}
-				case []any:
-					for i, e := range vv {
-						if es, ok := e.(string); ok && strings.Contains(es, "${") {
-							vv[i], changed = unresolvedARN, true
-						}
-					}
+			if name != op {
+				if _, taken := cond[name]; taken {
+					continue // the plain operator is used too: leave the statement alone
 				}
+				delete(cond, op)
+				cond[name] = block
 			}
+			changed = true
 		}
 	}
 	if !changed {

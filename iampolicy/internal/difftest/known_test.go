@@ -126,3 +126,27 @@ func TestKnownArnVariables(t *testing.T) {
 		t.Errorf("Explain() = %q, want the ARN variable rule", why)
 	}
 }
+
+func TestKnownForAnyValueIfExists(t *testing.T) {
+	// IAM User Guide, reference_policies_elements_condition_operators.html#Conditions_IfExists:
+	// "If the key is not present, evaluate the condition element as true", for every
+	// operator but Null.
+	c := Case{
+		Principal: "arn:aws:iam::111111111111:user/alice", Action: "sqs:SendMessage",
+		Resource: "arn:aws:sqs:us-east-1:111111111111:orders", ResourceAccount: Owner,
+		IdentityPolicies: []json.RawMessage{json.RawMessage(`{"Version": "2012-10-17",
+		  "Statement": {"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition":
+		  {"ForAnyValue:StringEqualsIfExists": {"aws:PrincipalServiceNamesList":
+		  "ecs.amazonaws.com"}}}}`)},
+	}
+	p, err := Prepare(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := iampolicy.Evaluate(p.Input, p.Request).Decision; got != iampolicy.Allowed {
+		t.Errorf("ForAnyValue:StringEqualsIfExists on a missing key = %v, want ALLOWED", got)
+	}
+	if why := Explain(c, iampolicy.Allowed, iampolicy.ImplicitDeny); why != WhyForAnyValueIfExists {
+		t.Errorf("Explain() = %q, want the IfExists rule", why)
+	}
+}
