@@ -146,3 +146,42 @@ func TestMultipartUpload(t *testing.T) {
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("small")})
 	wantCode(t, "HeadObject of an aborted upload", err, "NotFound")
 }
+
+func TestListObjectsV1(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	bucket := "v1-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	for _, k := range []string{"a", "b/1", "b/2", "c"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(k),
+			Body: strings.NewReader(k)})
+		must(t, "PutObject", err)
+	}
+	var keys []string
+	marker := ""
+	for {
+		out, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: &bucket,
+			MaxKeys: aws.Int32(1), Marker: aws.String(marker)})
+		must(t, "ListObjects", err)
+		for _, o := range out.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+			marker = aws.ToString(o.Key)
+		}
+		if !aws.ToBool(out.IsTruncated) {
+			break
+		}
+	}
+	if strings.Join(keys, ",") != "a,b/1,b/2,c" {
+		t.Errorf("ListObjects pages = %v, want a,b/1,b/2,c", keys)
+	}
+	out, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: &bucket,
+		Delimiter: aws.String("/")})
+	must(t, "ListObjects with a delimiter", err)
+	if len(out.CommonPrefixes) != 1 || aws.ToString(out.CommonPrefixes[0].Prefix) != "b/" ||
+		len(out.Contents) != 2 {
+		t.Errorf("ListObjects with a delimiter = %d keys and prefixes %v, want a, c and b/",
+			len(out.Contents), out.CommonPrefixes)
+	}
+}

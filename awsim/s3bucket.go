@@ -31,6 +31,7 @@ func s3Handlers() map[string]handlerFunc {
 		"HeadObject":              headObject,
 		"DeleteObject":            deleteObject,
 		"ListObjectsV2":           listObjectsV2,
+		"ListObjects":             listObjects,
 		"CreateMultipartUpload":   createMultipartUpload,
 		"UploadPart":              uploadPartHandler,
 		"CompleteMultipartUpload": completeMultipartUpload,

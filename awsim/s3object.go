@@ -2,16 +2,13 @@ package awsim
 
 import (
 	"crypto/md5"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/proctorlabs/proctor/awsim/protocol"
-	"github.com/proctorlabs/proctor/awsim/sigv4"
 )
 
 func noSuchKey(key string) *protocol.Error {
@@ -257,120 +254,6 @@ func deleteObject(c *call) (protocol.Params, error) {
 	return protocol.Params{}, c.mutateBucket(b.name, func(live *bucket) {
 		delete(live.Objects, key)
 	})
-}
-
-func listObjectsV2(c *call) (protocol.Params, error) {
-	b, err := c.view()
-	if err != nil {
-		return nil, err
-	}
-	prefix, delim := str(c.in, "Prefix"), str(c.in, "Delimiter")
-	maxKeys := int64(1000)
-	if n, ok := c.in["MaxKeys"].(int64); ok {
-		if n < 0 {
-			return nil, protocol.Errorf(400, "InvalidArgument", "max-keys must be a "+
-				"non-negative integer")
-		}
-		if n < maxKeys {
-			maxKeys = n
-		}
-	}
-	extra := map[string][]string{"s3:max-keys": {strconv.FormatInt(maxKeys, 10)}}
-	if prefix != "" {
-		extra["s3:prefix"] = []string{prefix}
-	}
-	if delim != "" {
-		extra["s3:delimiter"] = []string{delim}
-	}
-	if err := c.allow("s3:ListBucket", b, "", extra); err != nil {
-		return nil, err
-	}
-	encoding := str(c.in, "EncodingType")
-	if encoding != "" && encoding != "url" {
-		return nil, protocol.Errorf(400, "InvalidArgument", "Invalid Encoding Method "+
-			"specified in Request")
-	}
-	after := str(c.in, "StartAfter")
-	token := str(c.in, "ContinuationToken")
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil {
-			return nil, protocol.Errorf(400, "InvalidArgument", "The continuation token "+
-				"provided is incorrect")
-		}
-		after = string(raw)
-	}
-
-	keys, objects, found := c.s.listKeys(b.name, prefix, after)
-	if !found {
-		return nil, noSuchBucket(b.name)
-	}
-	sort.Strings(keys)
-	enc := func(s string) string {
-		if encoding == "url" {
-			return sigv4.EncodePath(s)
-		}
-		return s
-	}
-	var contents []protocol.Params
-	var prefixes []protocol.Params
-	seen := map[string]bool{}
-	truncated := false
-	last := ""
-	for _, k := range keys {
-		if int64(len(contents)+len(prefixes)) >= maxKeys {
-			truncated = true
-			break
-		}
-		if delim != "" {
-			if i := strings.Index(k[len(prefix):], delim); i >= 0 {
-				cp := k[:len(prefix)+i+len(delim)]
-				if !seen[cp] {
-					seen[cp] = true
-					prefixes = append(prefixes, protocol.Params{"Prefix": enc(cp)})
-				}
-				last = k
-				continue
-			}
-		}
-		o := objects[k]
-		contents = append(contents, protocol.Params{"Key": enc(k), "LastModified": o.LastModified,
-			"ETag": o.ETag, "Size": int64(len(o.Body)), "StorageClass": "STANDARD"})
-		last = k
-	}
-	// A common prefix swallows every key under it, so the next page starts after them all.
-	if truncated && delim != "" {
-		if i := strings.Index(last[len(prefix):], delim); i >= 0 {
-			last = last[:len(prefix)+i+len(delim)] + "\U0010FFFF"
-		}
-	}
-
-	out := protocol.Params{
-		"Name": b.name, "Prefix": enc(prefix), "MaxKeys": maxKeys,
-		"KeyCount": int64(len(contents) + len(prefixes)), "IsTruncated": truncated,
-	}
-	if len(contents) > 0 {
-		out["Contents"] = contents
-	}
-	if len(prefixes) > 0 {
-		out["CommonPrefixes"] = prefixes
-	}
-	if delim != "" {
-		out["Delimiter"] = enc(delim)
-	}
-	if encoding != "" {
-		out["EncodingType"] = encoding
-	}
-	if token != "" {
-		out["ContinuationToken"] = token
-	}
-	if s := str(c.in, "StartAfter"); s != "" {
-		out["StartAfter"] = enc(s)
-	}
-	if truncated {
-		out["NextContinuationToken"] = base64.RawURLEncoding.EncodeToString([]byte(last))
-	}
-	return out, nil
 }
 
 // listKeys returns the keys of a bucket under prefix and after a key, and the objects they

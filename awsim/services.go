@@ -51,6 +51,7 @@ func buildServices() (map[string]*service, error) {
 			return protocol.NewRestXML(m, s3Namespace, false, map[string]string{
 				"ListBuckets":           "ListAllMyBucketsResult",
 				"ListObjectsV2":         "ListBucketResult",
+				"ListObjects":           "ListBucketResult",
 				"CreateMultipartUpload": "InitiateMultipartUploadResult",
 			})
 		}},

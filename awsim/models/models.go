@@ -30,6 +30,11 @@ type Service struct {
 	Metadata   Metadata              `json:"metadata"`
 	Operations map[string]*Operation `json:"operations"`
 	Shapes     map[string]*Shape     `json:"shapes"`
+	// Subresources are the query keys that select an operation in the service's whole
+	// REST model (S3's acl, policy, tagging...), served here or not. A request naming one
+	// must match an operation that requires it, so that an unserved operation is refused
+	// rather than answered by another operation on the same path.
+	Subresources []string `json:"subresources,omitempty"`
 }
 
 // Metadata is the part of a model's metadata that routing and the codecs use.

@@ -13,8 +13,9 @@ import (
 // chosen by method, path template and the query keys it requires; members bind to URI
 // labels, query parameters and headers. The body is each protocol's own business.
 type restRouter struct {
-	svc    *models.Service
-	routes []route
+	svc          *models.Service
+	routes       []route
+	subresources map[string]bool
 }
 
 type route struct {
@@ -25,7 +26,10 @@ type route struct {
 
 // newRestRouter indexes a model's operations by their HTTP binding.
 func newRestRouter(svc *models.Service) restRouter {
-	c := restRouter{svc: svc}
+	c := restRouter{svc: svc, subresources: map[string]bool{}}
+	for _, k := range svc.Subresources {
+		c.subresources[k] = true
+	}
 	for _, op := range svc.Operations {
 		path, rawQuery, _ := strings.Cut(op.HTTP.RequestURI, "?")
 		rt := route{op: op, segments: splitPath(path), query: map[string]string{}}
@@ -73,12 +77,18 @@ func splitPath(p string) []string {
 }
 
 // match binds a path's labels against a route; ok is false when the route does not fit.
-func (rt *route) match(method, path string, q url.Values) (map[string]string, bool) {
+func (rt *route) match(method, path string, q url.Values,
+	subresources map[string]bool) (map[string]string, bool) {
 	if rt.op.HTTP.Method != method {
 		return nil, false
 	}
 	for k, v := range rt.query {
 		if !q.Has(k) || (v != "" && q.Get(k) != v) {
+			return nil, false
+		}
+	}
+	for k := range q {
+		if _, required := rt.query[k]; subresources[k] && !required {
 			return nil, false
 		}
 	}
@@ -129,7 +139,7 @@ func (c *restRouter) route(r *http.Request, path string) (*models.Operation, map
 	}
 	for _, p := range candidates {
 		for i := range c.routes {
-			if labels, ok := c.routes[i].match(r.Method, p, q); ok {
+			if labels, ok := c.routes[i].match(r.Method, p, q, c.subresources); ok {
 				return c.routes[i].op, labels
 			}
 		}

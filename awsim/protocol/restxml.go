@@ -34,14 +34,30 @@ func NewRestXML(svc *models.Service, namespace string, wrapErrors bool,
 }
 
 // Route picks the most specific operation whose method, path and required query keys fit.
-// A bucket path with one trailing slash ("/bucket/") is treated as the bucket itself.
+// A bucket path with one trailing slash ("/bucket/") is treated as the bucket itself. An
+// operation of the service that awsim does not serve is NotImplemented.
 func (c *RestXML) Route(r *http.Request, path string, _ []byte) (*models.Operation, error) {
 	op, _ := c.route(r, path)
 	if op == nil {
-		return nil, Errorf(http.StatusMethodNotAllowed, "MethodNotAllowed",
-			"the specified method is not allowed against this resource")
+		return nil, Errorf(http.StatusNotImplemented, "NotImplemented", "awsim does not "+
+			"implement %s %s%s", r.Method, path, subresourceOf(r, c.svc))
 	}
 	return op, nil
+}
+
+// subresourceOf names the subresource keys of a request, such as "?acl".
+func subresourceOf(r *http.Request, svc *models.Service) string {
+	var keys []string
+	q := r.URL.Query()
+	for _, k := range svc.Subresources {
+		if q.Has(k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	return "?" + strings.Join(keys, "&")
 }
 
 // Decode binds the request to the operation's input members.

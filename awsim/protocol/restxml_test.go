@@ -60,6 +60,8 @@ func TestRestXMLRoute(t *testing.T) {
 		{"POST", "/b/k?uploadId=u", "CompleteMultipartUpload"},
 		{"DELETE", "/b/k?uploadId=u", "AbortMultipartUpload"},
 		{"GET", "/b?acl", ""},
+		{"PUT", "/b/k?tagging", ""},
+		{"GET", "/b", "ListObjects"},
 		{"POST", "/b", ""},
 		{"GET", "/b?list-type=1", ""},
 	}

@@ -33,7 +33,7 @@ var served = []struct {
 		"PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus",
 		"PutPublicAccessBlock", "GetPublicAccessBlock", "DeletePublicAccessBlock",
 		"PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
-		"PutObject", "GetObject", "HeadObject", "DeleteObject", "ListObjectsV2",
+		"PutObject", "GetObject", "HeadObject", "DeleteObject", "ListObjectsV2", "ListObjects",
 		"CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload",
 	}},
 	{"s3control", "2018-08-20", []string{
@@ -167,6 +167,7 @@ func trim(name string, raw []byte, ops []string) (*models.Service, error) {
 		Operations: map[string]*models.Operation{},
 		Shapes:     map[string]*models.Shape{},
 	}
+	svc.Subresources = subresources(m)
 	var pending []string
 	for _, opName := range ops {
 		rawOp, ok := m.Operations[opName]
@@ -210,6 +211,32 @@ func trim(name string, raw []byte, ops []string) (*models.Service, error) {
 		pending = append(pending, refs...)
 	}
 	return svc, nil
+}
+
+// subresources collects the static query keys of every operation's request URI.
+func subresources(m rawModel) []string {
+	seen := map[string]bool{}
+	for _, raw := range m.Operations {
+		var ro rawOperation
+		if json.Unmarshal(raw, &ro) != nil {
+			continue
+		}
+		_, query, found := strings.Cut(ro.HTTP.RequestURI, "?")
+		if !found {
+			continue
+		}
+		for _, kv := range strings.Split(query, "&") {
+			if k, _, _ := strings.Cut(kv, "="); k != "" && k != "x-id" {
+				seen[k] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // decodeShape decodes one shape, keeping its members in the order the model lists them, and
