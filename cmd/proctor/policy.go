@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -42,11 +43,14 @@ in the resource ARN, else the principal's own account.`,
 
 func newPolicySimulateCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "simulate FILE",
+		Use: "simulate FILE",
+		Long: "Decide the file's request (FILE \"-\" reads stdin) and name the statements " +
+			"that decided it: the Deny statements of an explicit deny, the Allow statements " +
+			"an allow needed, or the policies that lacked an Allow.",
 		Short: "Decide the file's request and name the statements that decided it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sim, err := loadSimulation(args[0])
+			sim, err := loadSimulation(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err
 			}
@@ -75,7 +79,7 @@ func newPolicyActionsCmd(a *app) *cobra.Command {
 				return fmt.Errorf("policy actions: --resource %q must be an ARN or \"*\"",
 					resource)
 			}
-			sim, err := loadSimulation(args[0])
+			sim, err := loadSimulation(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err
 			}
@@ -137,12 +141,22 @@ type requestFile struct {
 	Context   map[string]json.RawMessage `json:"context"`
 }
 
-// loadSimulation reads and checks FILE. Every error names the file and, for a policy,
-// the line and column in the file.
-func loadSimulation(path string) (*simulation, error) {
-	data, err := os.ReadFile(path)
+// loadSimulation reads and checks FILE ("-" reads stdin). Every error names the file and,
+// for a policy, the line and column in the file.
+func loadSimulation(stdin io.Reader, path string) (*simulation, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, maxSimulationFile+1))
+		path = "stdin"
+	} else {
+		data, err = readLimited(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
+	}
+	if len(data) > maxSimulationFile {
+		return nil, fmt.Errorf("policy: %s is larger than %d bytes", path, maxSimulationFile)
 	}
 	var f simulationFile
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -201,6 +215,20 @@ func loadSimulation(path string) (*simulation, error) {
 		sim.input.ResourceAccount = resourceAccount(req.Resource, req.Principal)
 	}
 	return sim, nil
+}
+
+// maxSimulationFile bounds FILE: far above any real set of policies (a bucket policy may
+// hold 20 KB), low enough that a wrong file does not exhaust memory.
+const maxSimulationFile = 8 << 20
+
+// readLimited reads at most maxSimulationFile+1 bytes of a file.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxSimulationFile+1))
 }
 
 // buildRequest checks the request part of FILE.

@@ -67,6 +67,21 @@ func TestPolicySimulateExplains(t *testing.T) {
 	}
 }
 
+func TestPolicySimulateStdin(t *testing.T) {
+	var out, errOut bytes.Buffer
+	root := newRootCmd(&app{out: &out, errOut: &errOut})
+	root.SetArgs([]string{"policy", "simulate", "-"})
+	root.SetIn(strings.NewReader(strings.Replace(tlsBucketSim, "%s", `"false"`, 1)))
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	if err := root.Execute(); err != nil {
+		t.Fatalf("simulate -: %v (%s)", err, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "EXPLICIT_DENY\n") {
+		t.Errorf("simulate - printed %q", out.String())
+	}
+}
+
 func TestPolicySimulateImplicitDeny(t *testing.T) {
 	doc := `{"request": {"principal": "arn:aws:iam::111122223333:user/alice",
 	  "action": "s3:DeleteObject", "resource": "arn:aws:s3:::b/k"},
