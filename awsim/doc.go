@@ -12,6 +12,9 @@
 // for S3, with aws:SecureTransport true only on the HTTPS listener. A key of one account can
 // never read or change another account's resources; bucket names are global, as in AWS.
 // Unsigned S3 requests are evaluated as the anonymous principal against the bucket policy.
+// KMS requests are decided by the key policy together with the caller's identity policy, as
+// KMS does. The account root user is the one principal whose key learners never receive; it
+// may always read, replace and delete a bucket policy, which no other principal can count on.
 //
 // The server listens on HTTP and HTTPS. The HTTPS certificate is issued by a CA generated once
 // into the data directory and valid for localhost, *.localhost, 127.0.0.1 and ::1; clients
@@ -40,5 +43,8 @@
 //
 // State lives in memory and is written to DataDir as a snapshot shortly after every change
 // and on [Server.Close], by writing a new file and renaming it over the old one, so a crash
-// leaves either the previous or the new snapshot, never a torn one. [New] loads it again.
+// leaves either the previous or the new snapshot, never a torn one. The snapshot holds one
+// record per account, and only changed accounts are encoded again, so a save costs little
+// lock time however many sandboxes exist. [New] loads it again; the file holds secrets and
+// is readable by its owner only.
 package awsim
