@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,6 +90,19 @@ func TestGeneratedUpToDate(t *testing.T) {
 	entries, err := os.ReadDir(out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	committed, err := models.Load("s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fresh struct{ Source string }
+	raw, _ := os.ReadFile(filepath.Join(out, "s3.json"))
+	if err := json.Unmarshal(raw, &fresh); err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Source != committed.Source {
+		t.Skipf("installed botocore (%s) is not the models' source (%s); regenerate "+
+			"deliberately with go generate ./awsim/...", fresh.Source, committed.Source)
 	}
 	for _, e := range entries {
 		fresh, _ := os.ReadFile(filepath.Join(out, e.Name()))
