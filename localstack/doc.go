@@ -1,11 +1,46 @@
-// Package localstack will lend sandboxes as LocalStack containers, one container per sandbox,
-// started through a Docker engine. It is the backend for instructors who want LocalStack's
-// wider service surface, and it needs a Docker engine (and, for newer LocalStack images, a
-// LOCALSTACK_AUTH_TOKEN passed through from the environment).
+// Package localstack lends sandboxes as LocalStack containers: each Provision starts one
+// LocalStack container through testcontainers-go, waits until LocalStack's health endpoint
+// reports every enabled service ready, and lends the container's single account. Release
+// removes the container. It needs a Docker engine; newer LocalStack images also need
+// LOCALSTACK_AUTH_TOKEN, which the provisioner passes through to the container and never logs.
 //
-// LocalStack's free image lacks GuardDuty, CloudTrail and IAM enforcement, so the provisioner
-// will refuse labs that need them with a failed-precondition error that says why.
+// # Services
 //
-// TODO: the provisioner itself is not written yet; until it is, only the embedded backend
-// lends sandboxes, and `proctor serve` offers no LocalStack option.
+// The free ("community") LocalStack image serves these services with the fidelity labs need,
+// and Supports accepts them:
+//
+//   - s3, s3control: buckets, bucket policies, default encryption, public access blocks.
+//   - kms: customer managed keys, rotation status and key policies.
+//   - sts: GetCallerIdentity and AssumeRole, which steps and validators use.
+//   - sns, events: topics and EventBridge rules, with pattern matching.
+//   - ec2: VPCs, subnets, route tables, security groups and network ACLs as configuration.
+//   - ssm, config: Parameter Store and the AWS Config recorder as configuration.
+//
+// Supports refuses, with an EFailedPrecondition error that says why:
+//
+//   - guardduty: the free image has no GuardDuty; detectors and findings are Pro features.
+//   - cloudtrail: CloudTrail is served only by the Pro image, so no trail records anything.
+//   - iam and accessanalyzer: the free image answers the IAM API but enforces no policy
+//     (ENFORCE_IAM is a Pro feature), so a lab graded by what a principal can really do, or by
+//     Access Analyzer's findings, cannot be graded on it.
+//   - organizations and securityhub: Pro features.
+//
+// # Accounts and credentials
+//
+// LocalStack derives the account of a request from its access key id. Each sandbox gets its own
+// 12-digit account id unless Config.AccountID pins one, because Release names the sandbox to
+// remove by account id alone: with LocalStack's default account 000000000000 in every
+// container, releasing one sandbox could not tell it from another. The learner and the grader
+// receive different access keys in LocalStack's structured form (LSIA...), both of which
+// decode to the sandbox's account.
+//
+// The grader's keys are not read-only on this backend: without IAM enforcement every key may
+// do everything. Validators read through the API only, so grading still works.
+//
+// # Containers
+//
+// Containers carry the labels LabelBackend and LabelAccount, so Release finds a sandbox's
+// container even after a restart of Proctor. The host's Docker socket is not mounted into the
+// container: LocalStack would use it to run Lambda functions, and a learner-facing container
+// holding the socket would hold the Docker engine.
 package localstack
