@@ -118,6 +118,12 @@ func TestDebianCLI(t *testing.T) {
 	cli.ok(https, nil, "s3api", "create-bucket", "--bucket", bucket)
 	cli.fails(https, "BucketAlreadyOwnedByYou", "s3api", "create-bucket", "--bucket", bucket)
 	cli.ok(https, nil, "s3api", "head-bucket", "--bucket", bucket)
+	var loc struct{ LocationConstraint *string }
+	cli.ok(https, &loc, "s3api", "get-bucket-location", "--bucket", bucket)
+	if loc.LocationConstraint != nil {
+		t.Errorf("get-bucket-location = %q, want null for us-east-1", *loc.LocationConstraint)
+	}
+	cli.fails(https, "NotImplemented", "s3api", "get-bucket-acl", "--bucket", bucket)
 	cli.ok(https, nil, "s3api", "put-object", "--bucket", bucket, "--key", "docs/report.txt",
 		"--body", cli.file("report.txt", "quarterly numbers"))
 	cli.ok(https, nil, "s3api", "get-object", "--bucket", bucket, "--key", "docs/report.txt",

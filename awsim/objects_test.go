@@ -2,6 +2,7 @@ package awsim_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -183,5 +184,26 @@ func TestListObjectsV1(t *testing.T) {
 		len(out.Contents) != 2 {
 		t.Errorf("ListObjects with a delimiter = %d keys and prefixes %v, want a, c and b/",
 			len(out.Contents), out.CommonPrefixes)
+	}
+}
+
+func TestGetBucketLocation(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	for _, region := range []string{"", "eu-west-1"} {
+		bucket := fmt.Sprintf("where-%s-%s", strings.ReplaceAll(region+"x", "-", ""), acct.ID)
+		in := &s3.CreateBucketInput{Bucket: &bucket}
+		if region != "" {
+			in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{
+				LocationConstraint: s3types.BucketLocationConstraint(region)}
+		}
+		_, err := c.CreateBucket(ctx, in)
+		must(t, "CreateBucket", err)
+		out, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: &bucket})
+		must(t, "GetBucketLocation", err)
+		if string(out.LocationConstraint) != region {
+			t.Errorf("GetBucketLocation = %q, want %q", out.LocationConstraint, region)
+		}
 	}
 }

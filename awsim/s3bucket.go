@@ -15,6 +15,7 @@ func s3Handlers() map[string]handlerFunc {
 		"CreateBucket":            createBucket,
 		"ListBuckets":             listBuckets,
 		"HeadBucket":              headBucket,
+		"GetBucketLocation":       getBucketLocation,
 		"DeleteBucket":            deleteBucket,
 		"PutBucketPolicy":         putBucketPolicy,
 		"GetBucketPolicy":         getBucketPolicy,
@@ -265,6 +266,21 @@ func headBucket(c *call) (protocol.Params, error) {
 	}
 	c.extraHeaders = map[string]string{"x-amz-bucket-region": b.region}
 	return protocol.Params{}, nil
+}
+
+// getBucketLocation answers the bucket's region, empty for us-east-1 as S3 does.
+func getBucketLocation(c *call) (protocol.Params, error) {
+	b, err := c.view()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.allow("s3:GetBucketLocation", b, "", nil); err != nil {
+		return nil, err
+	}
+	if b.region == "us-east-1" {
+		return protocol.Params{}, nil
+	}
+	return protocol.Params{"LocationConstraint": b.region}, nil
 }
 
 func deleteBucket(c *call) (protocol.Params, error) {

@@ -52,6 +52,7 @@ func buildServices() (map[string]*service, error) {
 				"ListBuckets":           "ListAllMyBucketsResult",
 				"ListObjectsV2":         "ListBucketResult",
 				"ListObjects":           "ListBucketResult",
+				"GetBucketLocation":     "LocationConstraint",
 				"CreateMultipartUpload": "InitiateMultipartUploadResult",
 			})
 		}},

@@ -175,7 +175,14 @@ func (c *RestXML) WriteOutput(w http.ResponseWriter, r *http.Request, op *models
 		x := &xmlWriter{svc: c.svc}
 		x.b.WriteString(xmlHeader)
 		x.open(name, c.Namespace)
-		x.members(op.Output.Shape, out)
+		if m := soleScalarMember(c.svc, sh); m != nil && m.Name == name {
+			// S3's GetBucketLocation answers the one member as the root's text.
+			if v, ok := out[m.Name]; ok && v != nil {
+				x.text(scalarText(c.svc.Shapes[m.Shape], v, "iso8601"))
+			}
+		} else {
+			x.members(op.Output.Shape, out)
+		}
 		x.close(name)
 		body = x.b.Bytes()
 		h.Set("Content-Type", "application/xml")
@@ -193,6 +200,28 @@ func (c *RestXML) WriteOutput(w http.ResponseWriter, r *http.Request, op *models
 }
 
 const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+
+// soleScalarMember returns the structure's only body member when it is a scalar, else nil.
+func soleScalarMember(svc *models.Service, sh *models.Shape) *models.Member {
+	var found *models.Member
+	for i := range sh.Members {
+		if sh.Members[i].Location != "" {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = &sh.Members[i]
+	}
+	if found == nil {
+		return nil
+	}
+	switch svc.Shapes[found.Shape].Type {
+	case "structure", "list", "map":
+		return nil
+	}
+	return found
+}
 
 func hasBodyMembers(sh *models.Shape) bool {
 	for _, m := range sh.Members {

@@ -29,7 +29,7 @@ var served = []struct {
 }{
 	{"sts", "2011-06-15", []string{"GetCallerIdentity"}},
 	{"s3", "2006-03-01", []string{
-		"CreateBucket", "ListBuckets", "HeadBucket", "DeleteBucket",
+		"CreateBucket", "ListBuckets", "HeadBucket", "DeleteBucket", "GetBucketLocation",
 		"PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus",
 		"PutPublicAccessBlock", "GetPublicAccessBlock", "DeletePublicAccessBlock",
 		"PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
