@@ -123,7 +123,20 @@ func TestDebianCLI(t *testing.T) {
 	if loc.LocationConstraint != nil {
 		t.Errorf("get-bucket-location = %q, want null for us-east-1", *loc.LocationConstraint)
 	}
-	cli.fails(https, "NotImplemented", "s3api", "get-bucket-acl", "--bucket", bucket)
+	cli.fails(https, "NotImplemented", "s3api", "get-bucket-cors", "--bucket", bucket)
+	var acl struct {
+		Grants []struct {
+			Grantee    struct{ Type, ID string }
+			Permission string
+		}
+	}
+	cli.ok(https, &acl, "s3api", "get-bucket-acl", "--bucket", bucket)
+	if len(acl.Grants) != 1 || acl.Grants[0].Grantee.Type != "CanonicalUser" ||
+		acl.Grants[0].Permission != "FULL_CONTROL" {
+		t.Errorf("get-bucket-acl = %+v, want the owner's FULL_CONTROL", acl.Grants)
+	}
+	cli.fails(https, "AccessControlListNotSupported", "s3api", "put-bucket-acl", "--bucket",
+		bucket, "--acl", "public-read")
 	cli.ok(https, nil, "s3api", "put-object", "--bucket", bucket, "--key", "docs/report.txt",
 		"--body", cli.file("report.txt", "quarterly numbers"))
 	cli.ok(https, nil, "s3api", "get-object", "--bucket", bucket, "--key", "docs/report.txt",

@@ -207,3 +207,39 @@ func TestGetBucketLocation(t *testing.T) {
 		}
 	}
 }
+
+func TestBucketACLsAreDisabled(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	bucket := "acl-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: &bucket})
+	must(t, "GetBucketAcl", err)
+	if len(acl.Grants) != 1 || acl.Grants[0].Permission != s3types.PermissionFullControl ||
+		acl.Grants[0].Grantee.Type != s3types.TypeCanonicalUser ||
+		aws.ToString(acl.Grants[0].Grantee.ID) != aws.ToString(acl.Owner.ID) {
+		t.Errorf("GetBucketAcl = %+v, want the owner's full control only", acl.Grants)
+	}
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: &bucket,
+		ACL: s3types.BucketCannedACLPublicRead})
+	wantCode(t, "PutBucketAcl public-read", err, "AccessControlListNotSupported")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: &bucket,
+		AccessControlPolicy: &s3types.AccessControlPolicy{Owner: acl.Owner,
+			Grants: []s3types.Grant{{Permission: s3types.PermissionRead,
+				Grantee: &s3types.Grantee{Type: s3types.TypeGroup,
+					URI: aws.String("http://acs.amazonaws.com/groups/global/AllUsers")}}}}})
+	wantCode(t, "PutBucketAcl granting AllUsers", err, "AccessControlListNotSupported")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: &bucket,
+		AccessControlPolicy: &s3types.AccessControlPolicy{Owner: acl.Owner,
+			Grants: acl.Grants}})
+	must(t, "PutBucketAcl with the owner's grant", err)
+	oc, err := c.GetBucketOwnershipControls(ctx,
+		&s3.GetBucketOwnershipControlsInput{Bucket: &bucket})
+	must(t, "GetBucketOwnershipControls", err)
+	if r := oc.OwnershipControls.Rules; len(r) != 1 ||
+		r[0].ObjectOwnership != s3types.ObjectOwnershipBucketOwnerEnforced {
+		t.Errorf("GetBucketOwnershipControls = %+v, want BucketOwnerEnforced", r)
+	}
+}

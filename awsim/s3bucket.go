@@ -12,31 +12,35 @@ import (
 
 func s3Handlers() map[string]handlerFunc {
 	return map[string]handlerFunc{
-		"CreateBucket":            createBucket,
-		"ListBuckets":             listBuckets,
-		"HeadBucket":              headBucket,
-		"GetBucketLocation":       getBucketLocation,
-		"DeleteBucket":            deleteBucket,
-		"PutBucketPolicy":         putBucketPolicy,
-		"GetBucketPolicy":         getBucketPolicy,
-		"DeleteBucketPolicy":      deleteBucketPolicy,
-		"GetBucketPolicyStatus":   getBucketPolicyStatus,
-		"PutPublicAccessBlock":    putPublicAccessBlock,
-		"GetPublicAccessBlock":    getPublicAccessBlock,
-		"DeletePublicAccessBlock": deletePublicAccessBlock,
-		"PutBucketEncryption":     putBucketEncryption,
-		"GetBucketEncryption":     getBucketEncryption,
-		"DeleteBucketEncryption":  deleteBucketEncryption,
-		"PutObject":               putObject,
-		"GetObject":               getObject,
-		"HeadObject":              headObject,
-		"DeleteObject":            deleteObject,
-		"ListObjectsV2":           listObjectsV2,
-		"ListObjects":             listObjects,
-		"CreateMultipartUpload":   createMultipartUpload,
-		"UploadPart":              uploadPartHandler,
-		"CompleteMultipartUpload": completeMultipartUpload,
-		"AbortMultipartUpload":    abortMultipartUpload,
+		"CreateBucket":               createBucket,
+		"ListBuckets":                listBuckets,
+		"HeadBucket":                 headBucket,
+		"GetBucketLocation":          getBucketLocation,
+		"DeleteBucket":               deleteBucket,
+		"PutBucketPolicy":            putBucketPolicy,
+		"GetBucketPolicy":            getBucketPolicy,
+		"DeleteBucketPolicy":         deleteBucketPolicy,
+		"GetBucketPolicyStatus":      getBucketPolicyStatus,
+		"PutPublicAccessBlock":       putPublicAccessBlock,
+		"GetPublicAccessBlock":       getPublicAccessBlock,
+		"DeletePublicAccessBlock":    deletePublicAccessBlock,
+		"GetBucketAcl":               getBucketACL,
+		"PutBucketAcl":               putBucketACL,
+		"GetBucketOwnershipControls": getOwnershipControls,
+		"PutBucketOwnershipControls": putOwnershipControls,
+		"PutBucketEncryption":        putBucketEncryption,
+		"GetBucketEncryption":        getBucketEncryption,
+		"DeleteBucketEncryption":     deleteBucketEncryption,
+		"PutObject":                  putObject,
+		"GetObject":                  getObject,
+		"HeadObject":                 headObject,
+		"DeleteObject":               deleteObject,
+		"ListObjectsV2":              listObjectsV2,
+		"ListObjects":                listObjects,
+		"CreateMultipartUpload":      createMultipartUpload,
+		"UploadPart":                 uploadPartHandler,
+		"CompleteMultipartUpload":    completeMultipartUpload,
+		"AbortMultipartUpload":       abortMultipartUpload,
 	}
 }
 
@@ -180,11 +184,9 @@ func createBucket(c *call) (protocol.Params, error) {
 			region = lc
 		}
 	}
-	if own := str(c.in, "ObjectOwnership"); own != "" && own != "BucketOwnerEnforced" {
-		// TODO: ACLs are not modelled, so only BucketOwnerEnforced is accepted; labs about
-		// object ACLs cannot run yet.
+	if own := str(c.in, "ObjectOwnership"); own != "" && own != ownershipEnforced {
 		return nil, protocol.Errorf(400, "InvalidArgument",
-			"awsim supports only the BucketOwnerEnforced object ownership, not %q", own)
+			"awsim supports only the %s object ownership, not %q", ownershipEnforced, own)
 	}
 	if acl := str(c.in, "ACL"); acl != "" && acl != "private" {
 		return nil, protocol.Errorf(400, "InvalidBucketAclWithObjectOwnership",

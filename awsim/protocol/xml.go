@@ -65,13 +65,36 @@ func (x *xmlWriter) members(shapeName string, p Params) {
 	}
 }
 
+// openWithAttributes opens a structure's element with its xmlAttribute members as
+// attributes, declaring the shape's namespace prefix when it has one (S3's Grantee carries
+// xsi:type).
+func (x *xmlWriter) openWithAttributes(name string, sh *models.Shape, p Params) {
+	x.b.WriteByte('<')
+	x.b.WriteString(name)
+	if ns := sh.XMLNamespace; ns != nil && ns.Prefix != "" {
+		x.b.WriteString(" xmlns:" + ns.Prefix + `="`)
+		x.text(ns.URI)
+		x.b.WriteByte('"')
+	}
+	for _, m := range sh.Members {
+		v, ok := p[m.Name]
+		if !m.XMLAttribute || !ok || v == nil {
+			continue
+		}
+		x.b.WriteString(" " + m.LocationName + `="`)
+		x.text(scalarText(x.svc.Shapes[m.Shape], v, "iso8601"))
+		x.b.WriteByte('"')
+	}
+	x.b.WriteByte('>')
+}
+
 // value writes one member value under the element name.
 func (x *xmlWriter) value(name string, ref *models.Ref, v any) {
 	sh := x.svc.Shapes[ref.Shape]
 	switch sh.Type {
 	case "structure":
 		p, _ := v.(Params)
-		x.open(name, "")
+		x.openWithAttributes(name, sh, p)
 		x.members(ref.Shape, p)
 		x.close(name)
 	case "list":
@@ -130,6 +153,8 @@ type node struct {
 	name     string
 	text     string
 	children []*node
+	// attrs holds the element's attributes by local name ("type" for xsi:type).
+	attrs map[string]string
 }
 
 func (n *node) child(name string) []*node {
@@ -167,6 +192,12 @@ func parseXML(body []byte) (*node, error) {
 				return nil, fmt.Errorf("%w: elements nested too deeply", errMalformedXML)
 			}
 			n := &node{name: t.Name.Local}
+			for _, a := range t.Attr {
+				if n.attrs == nil {
+					n.attrs = map[string]string{}
+				}
+				n.attrs[a.Name.Local] = a.Value
+			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.children = append(p.children, n)
@@ -207,6 +238,16 @@ func decodeNode(svc *models.Service, ref *models.Ref, n *node, where string) (an
 				name = m.Name
 			}
 			msh := svc.Shapes[m.Shape]
+			if m.XMLAttribute {
+				_, local, found := strings.Cut(name, ":")
+				if !found {
+					local = name
+				}
+				if v, ok := n.attrs[local]; ok {
+					p[m.Name] = v
+				}
+				continue
+			}
 			var els []*node
 			if msh.Type == "list" && (msh.Flattened || m.Flattened) {
 				item := name

@@ -33,6 +33,7 @@ var served = []struct {
 		"PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus",
 		"PutPublicAccessBlock", "GetPublicAccessBlock", "DeletePublicAccessBlock",
 		"PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
+		"GetBucketAcl", "PutBucketAcl", "GetBucketOwnershipControls", "PutBucketOwnershipControls",
 		"PutObject", "GetObject", "HeadObject", "DeleteObject", "ListObjectsV2", "ListObjects",
 		"CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload",
 	}},
