@@ -202,4 +202,3 @@ func dockerHostFromEnv(getenv func(string) string) string {
 	}
 	return "unix:///var/run/docker.sock"
 }
-
