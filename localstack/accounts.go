@@ -48,9 +48,9 @@ func accessKeyID(account string) (string, error) {
 	return string(key), nil
 }
 
-// credentials returns fresh credentials for the account. LocalStack ignores secret keys, but
+// newCredentials returns fresh credentials for the account. LocalStack ignores secret keys, but
 // they are random all the same, so that nothing about them is guessable on other backends.
-func credentials(account string) (proctor.Credentials, error) {
+func newCredentials(account string) (proctor.Credentials, error) {
 	id, err := accessKeyID(account)
 	if err != nil {
 		return proctor.Credentials{}, err

@@ -122,11 +122,11 @@ func (p *Provisioner) Provision(ctx context.Context) (*proctor.Account, error) {
 	}
 	defer p.unreserve(account)
 
-	learner, err := credentials(account)
+	learner, err := newCredentials(account)
 	if err != nil {
 		return nil, err
 	}
-	grader, err := credentials(account)
+	grader, err := newCredentials(account)
 	if err != nil {
 		return nil, err
 	}
