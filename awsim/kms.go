@@ -32,6 +32,12 @@ func kmsHandlers() map[string]handlerFunc {
 		"PutKeyPolicy":         putKeyPolicy,
 		"EnableKey":            enableKey,
 		"DisableKey":           disableKey,
+		"CancelKeyDeletion":    cancelKeyDeletion,
+		"DeleteAlias":          deleteAlias,
+		"UpdateAlias":          updateAlias,
+		"TagResource":          tagResource,
+		"UntagResource":        untagResource,
+		"ListResourceTags":     listResourceTags,
 	}
 }
 
@@ -137,6 +143,11 @@ func createKey(c *call) (protocol.Params, error) {
 	}
 	if origin == "EXTERNAL" {
 		k.State = "PendingImport"
+	}
+	if tags, err := tagsFrom(c.in["Tags"]); err != nil {
+		return nil, err
+	} else if len(tags) > 0 {
+		k.Tags = tags
 	}
 	if spec == "SYMMETRIC_DEFAULT" && origin == "AWS_KMS" {
 		k.Material = make([]byte, 32)

@@ -176,3 +176,60 @@ func TestKMSKeyPolicy(t *testing.T) {
 	_, err = kc.EnableKey(ctx, &kms.EnableKeyInput{KeyId: other.KeyMetadata.KeyId})
 	must(t, "EnableKey", err)
 }
+
+func TestKMSManagement(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	kc := kmsClient(srv, acct.Learner, true)
+	a, err := kc.CreateKey(ctx, &kms.CreateKeyInput{Tags: []kmstypes.Tag{
+		{TagKey: aws.String("team"), TagValue: aws.String("data")}}})
+	must(t, "CreateKey", err)
+	b, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	must(t, "CreateKey", err)
+	aID, bID := a.KeyMetadata.KeyId, b.KeyMetadata.KeyId
+
+	_, err = kc.TagResource(ctx, &kms.TagResourceInput{KeyId: aID, Tags: []kmstypes.Tag{
+		{TagKey: aws.String("env"), TagValue: aws.String("lab")}}})
+	must(t, "TagResource", err)
+	_, err = kc.UntagResource(ctx, &kms.UntagResourceInput{KeyId: aID, TagKeys: []string{"team"}})
+	must(t, "UntagResource", err)
+	tags, err := kc.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aID})
+	must(t, "ListResourceTags", err)
+	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].TagKey) != "env" {
+		t.Errorf("ListResourceTags = %+v, want only env", tags.Tags)
+	}
+
+	alias := aws.String("alias/current")
+	_, err = kc.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: alias, TargetKeyId: aID})
+	must(t, "CreateAlias", err)
+	_, err = kc.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: alias, TargetKeyId: bID})
+	must(t, "UpdateAlias", err)
+	d, err := kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: alias})
+	must(t, "DescribeKey", err)
+	if aws.ToString(d.KeyMetadata.KeyId) != aws.ToString(bID) {
+		t.Errorf("alias points at %s after UpdateAlias, want %s",
+			aws.ToString(d.KeyMetadata.KeyId), aws.ToString(bID))
+	}
+	_, err = kc.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: alias})
+	must(t, "DeleteAlias", err)
+	_, err = kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: alias})
+	wantCode(t, "DescribeKey of a deleted alias", err, "NotFoundException")
+	_, err = kc.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: alias})
+	wantCode(t, "DeleteAlias twice", err, "NotFoundException")
+
+	_, err = kc.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aID,
+		PendingWindowInDays: aws.Int32(7)})
+	must(t, "ScheduleKeyDeletion", err)
+	_, err = kc.Encrypt(ctx, &kms.EncryptInput{KeyId: aID, Plaintext: []byte("x")})
+	wantCode(t, "Encrypt with a key pending deletion", err, "DisabledException")
+	_, err = kc.CancelKeyDeletion(ctx, &kms.CancelKeyDeletionInput{KeyId: aID})
+	must(t, "CancelKeyDeletion", err)
+	d, err = kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aID})
+	must(t, "DescribeKey", err)
+	if d.KeyMetadata.KeyState != kmstypes.KeyStateDisabled || d.KeyMetadata.DeletionDate != nil {
+		t.Errorf("after CancelKeyDeletion: state %s, deletion %v; want Disabled and none",
+			d.KeyMetadata.KeyState, d.KeyMetadata.DeletionDate)
+	}
+	_, err = kc.CancelKeyDeletion(ctx, &kms.CancelKeyDeletionInput{KeyId: aID})
+	wantCode(t, "CancelKeyDeletion of a live key", err, "KMSInvalidStateException")
+}

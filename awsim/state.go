@@ -124,6 +124,8 @@ type kmsKey struct {
 	Policy       string     `json:"policy"`
 	Material     []byte     `json:"material,omitempty"`
 	DeletionDate *time.Time `json:"deletionDate,omitempty"`
+	// Tags are the key's tags by tag key.
+	Tags map[string]string `json:"tags,omitempty"`
 	// parsedPolicy is Policy parsed, filled on first use.
 	parsedPolicy *iampolicy.Policy
 }

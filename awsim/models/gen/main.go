@@ -44,7 +44,8 @@ var served = []struct {
 		"CreateKey", "DescribeKey", "ListKeys", "CreateAlias", "ListAliases",
 		"GetKeyRotationStatus", "EnableKeyRotation", "DisableKeyRotation",
 		"Encrypt", "Decrypt", "GenerateDataKey", "ScheduleKeyDeletion",
-		"GetKeyPolicy", "PutKeyPolicy", "EnableKey", "DisableKey",
+		"GetKeyPolicy", "PutKeyPolicy", "EnableKey", "DisableKey", "CancelKeyDeletion",
+		"DeleteAlias", "UpdateAlias", "TagResource", "UntagResource", "ListResourceTags",
 	}},
 }
 
