@@ -221,7 +221,7 @@ func TestKMSManagement(t *testing.T) {
 		PendingWindowInDays: aws.Int32(7)})
 	must(t, "ScheduleKeyDeletion", err)
 	_, err = kc.Encrypt(ctx, &kms.EncryptInput{KeyId: aID, Plaintext: []byte("x")})
-	wantCode(t, "Encrypt with a key pending deletion", err, "DisabledException")
+	wantCode(t, "Encrypt with a key pending deletion", err, "KMSInvalidStateException")
 	_, err = kc.CancelKeyDeletion(ctx, &kms.CancelKeyDeletionInput{KeyId: aID})
 	must(t, "CancelKeyDeletion", err)
 	d, err = kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aID})

@@ -19,8 +19,12 @@ import (
 const cipherVersion = 1
 
 func usableForEncryption(k *kmsKey) *protocol.Error {
-	if k.State != "Enabled" {
-		return kmsError("DisabledException", "%s is %s.", k.ARN, strings.ToLower(k.State))
+	switch k.State {
+	case "Enabled":
+	case "Disabled":
+		return kmsError("DisabledException", "%s is disabled.", k.ARN)
+	default:
+		return kmsError("KMSInvalidStateException", "%s is %s.", k.ARN, k.State)
 	}
 	if k.KeyUsage != "ENCRYPT_DECRYPT" || k.Material == nil {
 		return kmsError("InvalidKeyUsageException", "%s key usage is %s, or its key spec "+
