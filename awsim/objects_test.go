@@ -235,6 +235,9 @@ func TestBucketACLsAreDisabled(t *testing.T) {
 		AccessControlPolicy: &s3types.AccessControlPolicy{Owner: acl.Owner,
 			Grants: acl.Grants}})
 	must(t, "PutBucketAcl with the owner's grant", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		ACL: s3types.ObjectCannedACLPublicRead, Body: strings.NewReader("x")})
+	wantCode(t, "PutObject with a public-read ACL", err, "AccessControlListNotSupported")
 	oc, err := c.GetBucketOwnershipControls(ctx,
 		&s3.GetBucketOwnershipControlsInput{Bucket: &bucket})
 	must(t, "GetBucketOwnershipControls", err)

@@ -44,6 +44,10 @@ func createMultipartUpload(c *call) (protocol.Params, error) {
 	if err := c.allow("s3:PutObject", b, key, extra); err != nil {
 		return nil, err
 	}
+	if acl := str(c.in, "ACL"); acl != "" && acl != "private" &&
+		acl != "bucket-owner-full-control" {
+		return nil, aclNotSupported()
+	}
 	id, uerr := newUUID()
 	if uerr != nil {
 		return nil, uerr

@@ -34,6 +34,10 @@ func putObject(c *call) (protocol.Params, error) {
 	if err := c.allow("s3:PutObject", b, key, extra); err != nil {
 		return nil, err
 	}
+	if acl := str(c.in, "ACL"); acl != "" && acl != "private" &&
+		acl != "bucket-owner-full-control" {
+		return nil, aclNotSupported()
+	}
 	if len(key) > 1024 {
 		return nil, protocol.Errorf(400, "KeyTooLongError", "Your key is too long")
 	}
