@@ -10,8 +10,10 @@
 // SigV4-verified against the stored secret of its access key and then authorised with package
 // iampolicy: identity policies for the caller's role, bucket policies and Block Public Access
 // for S3, with aws:SecureTransport true only on the HTTPS listener. A key of one account can
-// never read or change another account's resources; bucket names are global, as in AWS.
-// Unsigned S3 requests are evaluated as the anonymous principal against the bucket policy.
+// never read or change another account's resources, even where a policy grants "*" (AWS
+// would allow such cross-account access; sandboxes never reach each other); bucket names are
+// global, as in AWS. Unsigned S3 requests are evaluated as the anonymous principal against
+// the bucket policy, so a public bucket is readable by anyone, as on the internet.
 // KMS requests are decided by the key policy together with the caller's identity policy, as
 // KMS does. The account root user is the one principal whose key learners never receive; it
 // may always read, replace and delete a bucket policy, which no other principal can count on.
