@@ -77,6 +77,11 @@ func (s *Server) tunnel(w http.ResponseWriter, r *http.Request, target net.Addr)
 		return
 	}
 	s.log.Debug("awsim proxy tunnel", "host", r.Host)
+	if !s.trackTunnel(client, upstream, true) {
+		client.Close()
+		upstream.Close()
+		return
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -101,5 +106,25 @@ func (s *Server) tunnel(w http.ResponseWriter, r *http.Request, target net.Addr)
 		wg.Wait()
 		client.Close()
 		upstream.Close()
+		s.trackTunnel(client, upstream, false)
 	}()
+}
+
+// trackTunnel adds (or removes) a tunnel's connections to the set Close shuts down; adding
+// fails once the server is closing.
+func (s *Server) trackTunnel(client, upstream net.Conn, add bool) bool {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	if !add {
+		delete(s.tunnels, client)
+		return true
+	}
+	if s.closed {
+		return false
+	}
+	if s.tunnels == nil {
+		s.tunnels = map[net.Conn]net.Conn{}
+	}
+	s.tunnels[client] = upstream
+	return true
 }

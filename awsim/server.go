@@ -63,6 +63,8 @@ type Server struct {
 	httpPort  int
 	httpsPort int
 	closed    bool
+	// tunnels are the open CONNECT tunnels, client to upstream connection; Close ends them.
+	tunnels map[net.Conn]net.Conn
 }
 
 // saveDelay is how long after a change the snapshot is written, so that a burst of changes
@@ -213,6 +215,8 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	srvs := []*http.Server{s.httpSrv, s.httpsSrv}
+	tunnels := s.tunnels
+	s.tunnels = nil
 	s.lnMu.Unlock()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -226,6 +230,12 @@ func (s *Server) Close() error {
 			errs = append(errs, fmt.Errorf("awsim: shut down: %w", err))
 			_ = srv.Close()
 		}
+	}
+	// Hijacked tunnels are invisible to Shutdown, which has let their requests finish by
+	// now; whatever is left of them is closed.
+	for client, upstream := range tunnels {
+		client.Close()
+		upstream.Close()
 	}
 	close(s.stopSave)
 	<-s.saveDone
