@@ -40,7 +40,22 @@
 // # Containers
 //
 // Containers carry the labels LabelBackend and LabelAccount, so Release finds a sandbox's
-// container even after a restart of Proctor. The host's Docker socket is not mounted into the
-// container: LocalStack would use it to run Lambda functions, and a learner-facing container
-// holding the socket would hold the Docker engine.
+// container by its account id, even one started before Proctor restarted. The host's Docker
+// socket is not mounted into the container: LocalStack would use it to run Lambda functions,
+// and a learner-facing container holding the socket would hold the Docker engine.
+//
+// LocalStack checks no secret key, so whoever reaches a sandbox's port can use it. For an
+// engine on this machine the port is bound on the loopback interface only.
+//
+// TODO: on a shared machine, one learner who finds another sandbox's port can use that
+// sandbox; closing this needs a signing proxy in front of each container that checks the
+// learner's secret key.
+//
+// TODO: testcontainers-go's reaper removes the containers when the Proctor process ends, so
+// a restart ends every LocalStack sandbox (their records then point at gone containers until
+// the sandboxes expire). Setting TESTCONTAINERS_RYUK_DISABLED=true keeps them, at the cost of
+// leaking the containers of sandboxes that are never released.
+//
+// TODO: LOCALSTACK_HOST names the Docker host without the mapped port, so URLs LocalStack
+// writes into responses (SQS queue URLs, for one) carry port 4566; no lab service does that.
 package localstack

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	tclocalstack "github.com/testcontainers/testcontainers-go/modules/localstack"
@@ -65,11 +67,7 @@ func (d *dockerEngine) start(ctx context.Context, spec containerSpec) (id, port 
 	ctr, err := tclocalstack.Run(ctx, spec.Image,
 		testcontainers.WithEnv(spec.Env),
 		testcontainers.WithLabels(spec.Labels),
-		// The module mounts the host's Docker socket for Lambda; a learner's sandbox must
-		// not hold the engine.
-		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
-			hc.Binds = nil
-		}),
+		testcontainers.WithHostConfigModifier(hostConfig(spec)),
 		testcontainers.WithWaitStrategyAndDeadline(spec.StartTimeout, ready),
 		testcontainers.WithLogger(tcLogger{log: d.log, token: d.token}),
 	)
@@ -87,6 +85,20 @@ func (d *dockerEngine) start(ctx context.Context, spec containerSpec) (id, port 
 			ctr.GetContainerID(), err)
 	}
 	return ctr.GetContainerID(), mapped.Port(), nil
+}
+
+// hostConfig returns the changes a sandbox container makes to the module's host
+// configuration.
+func hostConfig(spec containerSpec) func(*container.HostConfig) {
+	return func(hc *container.HostConfig) {
+		// The module mounts the host's Docker socket for Lambda; a learner's sandbox must
+		// not hold the engine.
+		hc.Binds = nil
+		if spec.Loopback {
+			hc.PortBindings = network.PortMap{network.MustParsePort(servicePort): {
+				{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}}
+		}
+	}
 }
 
 // terminate removes a container that did not become a sandbox, even when the caller's

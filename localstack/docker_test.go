@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/moby/moby/api/types/container"
 
 	"github.com/proctorlabs/proctor"
 )
@@ -178,5 +180,23 @@ func TestDockerEngineProbeNamesTheHost(t *testing.T) {
 	if !errors.As(err, &perr) || perr.Code != proctor.EUnavailable ||
 		perr.Message != "no Docker engine answers at "+host {
 		t.Errorf("probe = %v, want EUnavailable naming %s", err, host)
+	}
+}
+
+func TestHostConfig(t *testing.T) {
+	for _, loopback := range []bool{true, false} {
+		hc := &container.HostConfig{Binds: []string{"/var/run/docker.sock:/var/run/docker.sock"}}
+		hostConfig(containerSpec{Loopback: loopback})(hc)
+		if len(hc.Binds) != 0 {
+			t.Errorf("loopback=%v: binds %v, want none", loopback, hc.Binds)
+		}
+		got := fmt.Sprint(hc.PortBindings)
+		want := "map[]"
+		if loopback {
+			want = "map[4566/tcp:[{127.0.0.1 0}]]"
+		}
+		if got != want {
+			t.Errorf("loopback=%v: port bindings %s, want %s", loopback, got, want)
+		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	tclog "github.com/testcontainers/testcontainers-go/log"
+
 	"github.com/proctorlabs/proctor"
 )
 
@@ -36,6 +38,10 @@ type containerSpec struct {
 	Labels       map[string]string
 	Services     []string // the services the health endpoint must report ready
 	StartTimeout time.Duration
+	// Loopback binds the container's port on the host's loopback interface only, for an
+	// engine on this machine: LocalStack checks no secret key, so whoever reaches the port
+	// can use the sandbox.
+	Loopback bool
 }
 
 // engine starts and removes sandbox containers. The Docker engine is the real one; tests use
@@ -84,6 +90,10 @@ func New(cfg Config) (*Provisioner, error) {
 			return nil, err
 		}
 	}
+	// testcontainers-go logs some lines (its reaper's, its provider's) through a logger of
+	// its own; they go to this provisioner's logger instead of stderr. It is process-wide,
+	// so the provisioner made last receives them.
+	tclog.SetDefault(tcLogger{log: cfg.Logger, token: cfg.AuthToken})
 	eng, err := newDockerEngine(dockerHost, cfg.Logger, cfg.AuthToken)
 	if err != nil {
 		return nil, err
@@ -173,6 +183,7 @@ func (p *Provisioner) spec(account string) containerSpec {
 		Labels:       map[string]string{LabelBackend: Backend, LabelAccount: account},
 		Services:     sorted(p.cfg.Services),
 		StartTimeout: p.cfg.StartTimeout,
+		Loopback:     p.host == "localhost",
 	}
 }
 

@@ -111,6 +111,9 @@ func TestProvisionMapsTheContainerToAnAccount(t *testing.T) {
 	if acct.Learner.AccessKeyID == acct.Grader.AccessKeyID {
 		t.Error("learner and grader share an access key")
 	}
+	if !eng.specs[0].Loopback {
+		t.Error("a sandbox on localhost is not bound to the loopback interface")
+	}
 	if got := eng.specs[0].Labels; !cmp.Equal(got, map[string]string{
 		"proctor.backend": "localstack", "proctor.localstack.account": acct.ID}) {
 		t.Errorf("labels %v", got)
@@ -122,6 +125,22 @@ func TestProvisionMapsTheContainerToAnAccount(t *testing.T) {
 	}
 	if other.ID == acct.ID {
 		t.Errorf("two sandboxes share account %s", acct.ID)
+	}
+}
+
+func TestRemoteEngineBindsEveryInterface(t *testing.T) {
+	cfg := Config{}.withDefaults(noEnv)
+	eng := &fakeEngine{port: "40001"}
+	acct, err := newProvisioner(cfg, "docker.build.internal", eng).Provision(
+		context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acct.Endpoint.HTTP != "http://docker.build.internal:40001" {
+		t.Errorf("endpoint %q", acct.Endpoint.HTTP)
+	}
+	if eng.specs[0].Loopback {
+		t.Error("a sandbox on a remote engine is bound to that engine's loopback interface")
 	}
 }
 
