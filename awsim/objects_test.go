@@ -2,12 +2,14 @@ package awsim_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -244,5 +246,39 @@ func TestBucketACLsAreDisabled(t *testing.T) {
 	if r := oc.OwnershipControls.Rules; len(r) != 1 ||
 		r[0].ObjectOwnership != s3types.ObjectOwnershipBucketOwnerEnforced {
 		t.Errorf("GetBucketOwnershipControls = %+v, want BucketOwnerEnforced", r)
+	}
+}
+
+func TestConditionalGet(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	bucket := "cond-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		Body: strings.NewReader("v1")})
+	must(t, "PutObject", err)
+	status := func(err error) int {
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) {
+			return re.HTTPStatusCode()
+		}
+		return 0
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		IfNoneMatch: put.ETag})
+	if status(err) != 304 {
+		t.Errorf("GetObject If-None-Match the current ETag = %v, want 304", err)
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		IfMatch: aws.String(`"0123"`)})
+	wantCode(t, "GetObject If-Match another ETag", err, "PreconditionFailed")
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		IfMatch: put.ETag, IfNoneMatch: aws.String(`"0123"`)})
+	must(t, "GetObject with conditions that hold", err)
+	body, _ := io.ReadAll(out.Body)
+	if string(body) != "v1" {
+		t.Errorf("GetObject = %q, want v1", body)
 	}
 }

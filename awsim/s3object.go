@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/proctorlabs/proctor/awsim/protocol"
 )
@@ -165,14 +166,15 @@ func objectHeaders(obj *s3Object) protocol.Params {
 	return out
 }
 
-// getObject returns the object, or the byte range the Range header asks for (206).
-//
-// TODO: conditional requests (If-Match, If-None-Match, If-Modified-Since) are answered as if
-// the condition held; a client relying on 304 or 412 answers transfers the object again.
+// getObject returns the object, or the byte range the Range header asks for (206), unless a
+// condition fails (304 or 412).
 func getObject(c *call) (protocol.Params, error) {
 	obj, err := c.readObject()
 	if err != nil {
 		return nil, err
+	}
+	if notModified, err := c.conditions(obj); err != nil || notModified {
+		return protocol.Params{"ETag": obj.ETag, "LastModified": obj.LastModified}, err
 	}
 	out := objectHeaders(obj)
 	out["Body"] = obj.Body
@@ -243,7 +245,44 @@ func headObject(c *call) (protocol.Params, error) {
 	if err != nil {
 		return nil, err
 	}
+	if notModified, err := c.conditions(obj); err != nil || notModified {
+		return protocol.Params{"ETag": obj.ETag, "LastModified": obj.LastModified}, err
+	}
 	return objectHeaders(obj), nil
+}
+
+// conditions applies If-Match, If-Unmodified-Since (412 PreconditionFailed), If-None-Match
+// and If-Modified-Since (304 Not Modified) in the order RFC 9110 gives them.
+func (c *call) conditions(obj *s3Object) (bool, error) {
+	matches := func(list string) bool {
+		for _, tag := range strings.Split(list, ",") {
+			tag = strings.TrimSpace(tag)
+			if tag == "*" || strings.Trim(tag, `"`) == strings.Trim(obj.ETag, `"`) {
+				return true
+			}
+		}
+		return false
+	}
+	failed := &protocol.Error{Status: http.StatusPreconditionFailed,
+		Code: "PreconditionFailed", Sender: true,
+		Message: "At least one of the pre-conditions you specified did not hold"}
+	if m := str(c.in, "IfMatch"); m != "" {
+		if !matches(m) {
+			return false, failed
+		}
+	} else if t, ok := c.in["IfUnmodifiedSince"].(time.Time); ok && obj.LastModified.After(t) {
+		return false, failed
+	}
+	if m := str(c.in, "IfNoneMatch"); m != "" {
+		if matches(m) {
+			c.status = http.StatusNotModified
+			return true, nil
+		}
+	} else if t, ok := c.in["IfModifiedSince"].(time.Time); ok && !obj.LastModified.After(t) {
+		c.status = http.StatusNotModified
+		return true, nil
+	}
+	return false, nil
 }
 
 func deleteObject(c *call) (protocol.Params, error) {
