@@ -282,3 +282,27 @@ func TestConditionalGet(t *testing.T) {
 		t.Errorf("GetObject = %q, want v1", body)
 	}
 }
+
+// TestChecksumMode: with checksum mode on (the SDK's default), GetObject returns the
+// object's CRC-32, which the SDK verifies against the body it received.
+func TestChecksumMode(t *testing.T) {
+	srv := startServer(t, "")
+	acct := newAccount(t, srv)
+	c := s3Client(srv, acct.Learner, clientOpts{})
+	bucket := "crc-" + acct.ID
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket})
+	must(t, "CreateBucket", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		Body: strings.NewReader("hello")})
+	must(t, "PutObject", err)
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("k"),
+		ChecksumMode: s3types.ChecksumModeEnabled})
+	must(t, "GetObject", err)
+	body, err := io.ReadAll(out.Body)
+	must(t, "read body", err)
+	// CRC-32 (IEEE) of "hello" is 0x3610a686.
+	if string(body) != "hello" || aws.ToString(out.ChecksumCRC32) != "NhCmhg==" {
+		t.Errorf("GetObject = %q with CRC32 %q, want hello with NhCmhg==", body,
+			aws.ToString(out.ChecksumCRC32))
+	}
+}

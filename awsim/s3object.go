@@ -2,8 +2,11 @@ package awsim
 
 import (
 	"crypto/md5"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,7 +57,8 @@ func putObject(c *call) (protocol.Params, error) {
 	body, _ := c.in["Body"].([]byte)
 	sum := md5.Sum(body)
 	obj := &s3Object{
-		Key: key, Body: append([]byte(nil), body...), ETag: `"` + hex.EncodeToString(sum[:]) + `"`,
+		Key: key, Body: append([]byte(nil), body...), CRC32: crc32Of(body),
+		ETag:         `"` + hex.EncodeToString(sum[:]) + `"`,
 		LastModified: c.now.UTC().Truncate(1e9), ContentType: str(c.in, "ContentType"),
 	}
 	if meta, ok := c.in["Metadata"].(map[string]any); ok && len(meta) > 0 {
@@ -77,9 +81,9 @@ func putObject(c *call) (protocol.Params, error) {
 	if obj.KMSKeyID != "" {
 		out["SSEKMSKeyId"] = obj.KMSKeyID
 	}
-	for name, member := range map[string]string{"x-amz-checksum-crc32": "ChecksumCRC32",
-		"x-amz-checksum-crc32c": "ChecksumCRC32C", "x-amz-checksum-sha1": "ChecksumSHA1",
-		"x-amz-checksum-sha256": "ChecksumSHA256"} {
+	out["ChecksumCRC32"] = obj.CRC32
+	for name, member := range map[string]string{"x-amz-checksum-crc32c": "ChecksumCRC32C",
+		"x-amz-checksum-sha1": "ChecksumSHA1", "x-amz-checksum-sha256": "ChecksumSHA256"} {
 		if v := c.r.Header.Get(name); v != "" {
 			out[member] = v
 		}
@@ -178,6 +182,9 @@ func getObject(c *call) (protocol.Params, error) {
 	}
 	out := objectHeaders(obj)
 	out["Body"] = obj.Body
+	if str(c.in, "ChecksumMode") == "ENABLED" && str(c.in, "Range") == "" && obj.CRC32 != "" {
+		out["ChecksumCRC32"] = obj.CRC32
+	}
 	if spec := str(c.in, "Range"); spec != "" {
 		start, end, ok := parseRange(spec, int64(len(obj.Body)))
 		if !ok {
@@ -248,7 +255,17 @@ func headObject(c *call) (protocol.Params, error) {
 	if notModified, err := c.conditions(obj); err != nil || notModified {
 		return protocol.Params{"ETag": obj.ETag, "LastModified": obj.LastModified}, err
 	}
-	return objectHeaders(obj), nil
+	out := objectHeaders(obj)
+	if str(c.in, "ChecksumMode") == "ENABLED" && obj.CRC32 != "" {
+		out["ChecksumCRC32"] = obj.CRC32
+	}
+	return out, nil
+}
+
+// crc32Of is the base64 big-endian CRC-32 (IEEE) S3 reports in x-amz-checksum-crc32.
+func crc32Of(b []byte) string {
+	return base64.StdEncoding.EncodeToString(
+		binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(b)))
 }
 
 // conditions applies If-Match, If-Unmodified-Since (412 PreconditionFailed), If-None-Match

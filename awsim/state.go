@@ -91,6 +91,8 @@ type s3Object struct {
 	Metadata     map[string]string `json:"metadata,omitempty"`
 	SSE          string            `json:"sse,omitempty"`
 	KMSKeyID     string            `json:"kmsKeyId,omitempty"`
+	// CRC32 is the base64 CRC-32 of a single-part object's body, "" for multipart objects.
+	CRC32 string `json:"crc32,omitempty"`
 }
 
 type multipartUpload struct {
