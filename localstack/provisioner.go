@@ -63,8 +63,12 @@ type engine interface {
 type Provisioner struct {
 	cfg  Config
 	host string // the host name in endpoint URLs
-	eng  engine
-	log  *slog.Logger
+	// loopback says the engine's ports can be bound on the loopback interface alone: the
+	// engine is this machine's and Proctor does not run in a container of its own, where
+	// the host's loopback interface is out of reach.
+	loopback bool
+	eng      engine
+	log      *slog.Logger
 
 	mu       sync.Mutex
 	starting map[string]bool // account ids whose containers are being started
@@ -104,13 +108,21 @@ func New(cfg Config) (*Provisioner, error) {
 		eng.close()
 		return nil, err
 	}
-	return newProvisioner(cfg, host, eng), nil
+	p := newProvisioner(cfg, host, eng)
+	p.loopback = host == "localhost" && !inContainer()
+	return p, nil
+}
+
+// inContainer reports whether this process runs in a Docker container.
+func inContainer() bool {
+	_, err := os.Stat("/.dockerenv")
+	return err == nil
 }
 
 // newProvisioner returns a provisioner on eng for a defaulted, valid cfg.
 func newProvisioner(cfg Config, host string, eng engine) *Provisioner {
-	return &Provisioner{cfg: cfg, host: host, eng: eng, log: cfg.Logger,
-		starting: map[string]bool{}}
+	return &Provisioner{cfg: cfg, host: host, loopback: host == "localhost", eng: eng,
+		log: cfg.Logger, starting: map[string]bool{}}
 }
 
 // Backend returns "localstack".
@@ -183,7 +195,7 @@ func (p *Provisioner) spec(account string) containerSpec {
 		Labels:       map[string]string{LabelBackend: Backend, LabelAccount: account},
 		Services:     sorted(p.cfg.Services),
 		StartTimeout: p.cfg.StartTimeout,
-		Loopback:     p.host == "localhost",
+		Loopback:     p.loopback,
 	}
 }
 
