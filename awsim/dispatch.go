@@ -213,7 +213,11 @@ func (c *call) handle() *protocol.Error {
 	case aerr != nil:
 		var se *sigv4.Error
 		errors.As(aerr, &se)
-		return authError(c.svc, se.Code, se.Message)
+		pe := authError(c.svc, se.Code, se.Message)
+		if c.svc.s3 && se.Code == sigv4.Malformed && r.Header.Get("Authorization") == "" {
+			pe.Code = "AuthorizationQueryParametersError"
+		}
+		return pe
 	default:
 		c.auth = auth
 		if perr := c.authenticate(body); perr != nil {

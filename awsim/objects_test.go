@@ -306,3 +306,18 @@ func TestChecksumMode(t *testing.T) {
 			aws.ToString(out.ChecksumCRC32))
 	}
 }
+
+func TestPresignedMalformed(t *testing.T) {
+	srv := startServer(t, "")
+	resp, err := httpClient(srv, false).Get(srv.HTTPSEndpoint() + "/b/k?X-Amz-Algorithm=" +
+		"AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261203%2Fus-east-1%2Fs3%2Faws4_request")
+	must(t, "GET", err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(body),
+		"<Code>AuthorizationQueryParametersError</Code>") ||
+		!strings.Contains(string(body), "X-Amz-Date") {
+		t.Errorf("incomplete presigned URL = %d %s, want 400 "+
+			"AuthorizationQueryParametersError naming X-Amz-Date", resp.StatusCode, body)
+	}
+}
