@@ -42,7 +42,9 @@ type Config struct {
 	// HostName is the host name in each sandbox's endpoint URL. "" derives it from the Docker
 	// host: "localhost" for a local socket or a loopback address, else the host's name. An
 	// engine reached by a non-loopback IP address needs HostName, since clients need a name
-	// (S3 Control puts the account id in front of it).
+	// (S3 Control puts the account id in front of it). The one name serves learners and
+	// Proctor's graders alike, so a Proctor that runs in a container of its own, beside the
+	// engine, needs a HostName both can reach.
 	HostName string
 	// AuthToken is passed to each container as LOCALSTACK_AUTH_TOKEN when not empty. New
 	// fills it from the environment variable of that name when it is empty. It is a secret:

@@ -163,6 +163,7 @@ func TestProvisionerReleaseOnDocker(t *testing.T) {
 	if len(f.containers) != 0 {
 		t.Errorf("containers left: %v", f.containers)
 	}
+	defer p.Close()
 	if err := p.Release(context.Background(), "444444444444"); err != nil {
 		t.Errorf("Release of a gone sandbox = %v, want nil", err)
 	}

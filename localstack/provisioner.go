@@ -125,6 +125,15 @@ func newProvisioner(cfg Config, host string, eng engine) *Provisioner {
 		log: cfg.Logger, starting: map[string]bool{}}
 }
 
+// Close releases the provisioner's connection to the Docker engine. Sandboxes already lent
+// keep running; Release them first to end them.
+func (p *Provisioner) Close() error {
+	if c, ok := p.eng.(interface{ close() }); ok {
+		c.close()
+	}
+	return nil
+}
+
 // Backend returns "localstack".
 func (p *Provisioner) Backend() string { return Backend }
 
