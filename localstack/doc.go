@@ -31,7 +31,7 @@
 // 12-digit account id unless Config.AccountID pins one, because Release names the sandbox to
 // remove by account id alone: with LocalStack's default account 000000000000 in every
 // container, releasing one sandbox could not tell it from another. The learner and the grader
-// receive different access keys in LocalStack's structured form (LSIA...), both of which
+// receive different access keys in LocalStack's structured form (LKIA...), both of which
 // decode to the sandbox's account.
 //
 // The grader's keys are not read-only on this backend: without IAM enforcement every key may
@@ -45,7 +45,8 @@
 // and a learner-facing container holding the socket would hold the Docker engine.
 //
 // LocalStack checks no secret key, so whoever reaches a sandbox's port can use it. For an
-// engine on this machine the port is bound on the loopback interface only.
+// engine on this machine the port is bound on the loopback interface only, unless Proctor
+// itself runs in a container, from which the host's loopback interface is out of reach.
 //
 // TODO: on a shared machine, one learner who finds another sandbox's port can use that
 // sandbox; closing this needs a signing proxy in front of each container that checks the
