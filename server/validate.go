@@ -18,8 +18,10 @@ var (
 	// labIDPattern is a lab id: lower-case words of letters and digits joined by '-'.
 	labIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	// resourceIDPattern is the id of a sandbox or an attempt: 1 to 63 lower-case letters,
-	// digits and '-', neither first nor last a '-'.
-	resourceIDPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	// digits and '-', starting with a letter and not ending with a '-'. The sandbox and
+	// grading services accept no id that starts otherwise, so the server must not either:
+	// it would pass them a name they reject under their own field names.
+	resourceIDPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
 
 // violations collects every problem of a request, so that the caller learns of all of them
@@ -79,7 +81,7 @@ func (v *violations) sandboxName(field, name string) string {
 	id, ok := strings.CutPrefix(name, "sandboxes/")
 	if !ok || !resourceIDPattern.MatchString(id) {
 		v.add(field, "%s is not a sandbox name: want sandboxes/{sandbox} with an id of 1 "+
-			"to 63 lower-case letters, digits and '-'", quote(name))
+			"to 63 lower-case letters, digits and '-' that starts with a letter", quote(name))
 		return ""
 	}
 	return name
@@ -96,7 +98,8 @@ func (v *violations) attemptName(field, name string) string {
 	if len(parts) != 4 || parts[0] != "sandboxes" || parts[2] != "attempts" ||
 		!resourceIDPattern.MatchString(parts[1]) || !resourceIDPattern.MatchString(parts[3]) {
 		v.add(field, "%s is not an attempt name: want sandboxes/{sandbox}/attempts/{attempt} "+
-			"with ids of 1 to 63 lower-case letters, digits and '-'", quote(name))
+			"with ids of 1 to 63 lower-case letters, digits and '-' that start with a letter",
+			quote(name))
 		return ""
 	}
 	return name
@@ -105,6 +108,13 @@ func (v *violations) attemptName(field, name string) string {
 // requestID checks an optional idempotency key.
 func (v *violations) requestID(field, id string) string {
 	if id == "" {
+		return ""
+	}
+	if len(id) > proctor.MaxRequestIDLength {
+		// Said here rather than by CheckRequestID, which repeats the whole id: a request id
+		// of a megabyte must not come back as a megabyte of error message.
+		v.add(field, "%s has %d bytes; a request id has at most %d letters, digits, '-', "+
+			"'_', '.' or ':', such as a UUID", quote(id), len(id), proctor.MaxRequestIDLength)
 		return ""
 	}
 	if fv := proctor.CheckRequestID(field, id); fv != nil {

@@ -75,6 +75,14 @@ func TestFieldViolations(t *testing.T) {
 			_, err := e.att.CreateAttempt(ctx, &pb.CreateAttemptRequest{RequestId: "r/1"})
 			return err
 		}, []string{"parent", "request_id"}},
+		{"CreateAttempt with a sandbox id that starts with a digit", func() error {
+			_, err := e.att.CreateAttempt(ctx, &pb.CreateAttemptRequest{Parent: "sandboxes/9a"})
+			return err
+		}, []string{"parent"}},
+		{"GetSandbox with an id that starts with a digit", func() error {
+			_, err := e.sbx.GetSandbox(ctx, &pb.GetSandboxRequest{Name: "sandboxes/9a"})
+			return err
+		}, []string{"name"}},
 		{"GetAttempt with a sandbox name", func() error {
 			_, err := e.att.GetAttempt(ctx, &pb.GetAttemptRequest{Name: "sandboxes/sb-alice"})
 			return err
@@ -120,6 +128,27 @@ func TestFieldViolations(t *testing.T) {
 				t.Errorf("an invalid request reached the domain (%d calls)", after-before)
 			}
 		})
+	}
+}
+
+// TestLongRequestIDIsNotEchoed checks that a huge request id is refused with a message of
+// bounded size that still says what is wrong, rather than one that repeats the id.
+func TestLongRequestIDIsNotEchoed(t *testing.T) {
+	e := newEnv(t)
+	huge := strings.Repeat("r", 100_000)
+	_, err := e.sbx.CreateSandbox(e.as(alice), &pb.CreateSandboxRequest{
+		Lab: "labs/s3-data-protection", RequestId: huge})
+	code, _, fields := statusDetails(t, err)
+	if code != codes.InvalidArgument {
+		t.Fatalf("code = %v, want InvalidArgument", code)
+	}
+	desc := fields["request_id"]
+	if !strings.Contains(desc, "100000 bytes") || !strings.Contains(desc, "at most 64") {
+		t.Errorf("request_id violation %q does not say how long the id is and may be", desc)
+	}
+	if len(err.Error()) > 1000 || len(desc) > 1000 {
+		t.Errorf("error is %d bytes and its description %d; want both under 1000",
+			len(err.Error()), len(desc))
 	}
 }
 
