@@ -297,7 +297,11 @@ func (s *Service) provision(sb *proctor.Sandbox, lab *proctor.Lab, done chan str
 		if ctx.Err() != nil {
 			sb.Message = "lab setup did not finish in time or the server stopped"
 		}
-		s.release(record, sb)
+		if s.release(record, sb) {
+			forgetCredentials(sb)
+		}
+		// TODO: when this release fails, the FAILED sandbox's account stays lent: the
+		// reaper retries only CLEANING sandboxes, so an operator must release it by hand.
 		s.save(record, sb)
 		return
 	}

@@ -270,3 +270,71 @@ func TestExtend(t *testing.T) {
 		t.Errorf("extending an expired sandbox: %v, want EFailedPrecondition", err)
 	}
 }
+
+// TestReleasedSandboxesKeepNoCredentials checks that once a sandbox's account is released,
+// by deletion, expiry or a failed setup, neither the store nor any caller keeps its
+// credentials, while a sandbox still holding its account keeps them.
+func TestReleasedSandboxesKeepNoCredentials(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	deleted := e.create(t, alice, "s3-lab", "")
+	expired := e.create(t, bob, "s3-lab", "")
+	live := e.create(t, bob, "s3-lab", "")
+	if _, err := e.svc.CreateSandbox(ctx, alice, "broken-lab", ""); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Fatalf("CreateSandbox of the broken lab: %v, want EFailedPrecondition", err)
+	}
+	list, _, err := e.svc.Sandboxes(ctx, alice, proctor.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed string
+	for _, sb := range list {
+		if sb.State == proctor.SandboxFailed {
+			failed = sb.Name
+		}
+	}
+	if failed == "" {
+		t.Fatalf("no FAILED sandbox among %v", names(list))
+	}
+
+	if _, err := e.svc.DeleteSandbox(ctx, alice, deleted.Name); err != nil {
+		t.Fatalf("DeleteSandbox: %v", err)
+	}
+	if _, err := e.svc.ExtendSandbox(ctx, bob, live.Name, time.Hour); err != nil {
+		t.Fatalf("ExtendSandbox: %v", err)
+	}
+	e.clock.Add(time.Hour) // the test service's TTL: only the extended sandbox lives on
+	if err := e.svc.Reap(ctx); err != nil {
+		t.Fatalf("Reap: %v", err)
+	}
+
+	none := proctor.Credentials{}
+	for _, tt := range []struct {
+		name  string
+		owner proctor.Caller
+		state proctor.SandboxState
+	}{
+		{deleted.Name, alice, proctor.SandboxDeleted},
+		{expired.Name, bob, proctor.SandboxExpired},
+		{failed, alice, proctor.SandboxFailed},
+	} {
+		stored := e.stored(t, tt.name)
+		if stored.State != tt.state {
+			t.Fatalf("%s is %s, want %s", tt.name, stored.State, tt.state)
+		}
+		if stored.Learner != none || stored.Grader != none {
+			t.Errorf("%s %s: the store still holds credentials", tt.state, tt.name)
+		}
+		got, err := e.svc.Sandbox(ctx, tt.owner, tt.name)
+		if err != nil || got.Learner != none {
+			t.Errorf("%s %s: Sandbox = %v, %v; want no credentials", tt.state, tt.name,
+				got.Learner, err)
+		}
+	}
+	if stored := e.stored(t, live.Name); stored.State != proctor.SandboxReady ||
+		stored.Learner == none || stored.Grader == none {
+		t.Errorf("the READY sandbox lost its credentials: %s %v %v", stored.State,
+			stored.Learner, stored.Grader)
+	}
+}

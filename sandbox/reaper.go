@@ -113,9 +113,18 @@ func (s *Service) failAbandoned(ctx context.Context, sb *proctor.Sandbox) {
 		// Leave it PROVISIONING: the next pass tries again.
 		return
 	}
+	forgetCredentials(sb)
 	sb.State = proctor.SandboxFailed
 	sb.Message = "provisioning was interrupted by a server restart; create a new sandbox"
 	s.save(ctx, sb)
+}
+
+// forgetCredentials clears the learner's and the grader's credentials of a sandbox whose
+// account has been released, so that the store keeps no secret it no longer needs and no
+// caller is handed keys to an account that may since have been lent to someone else (a
+// pooled AWS account, a reused LocalStack port).
+func forgetCredentials(sb *proctor.Sandbox) {
+	sb.Learner, sb.Grader = proctor.Credentials{}, proctor.Credentials{}
 }
 
 // cleanUp moves the sandbox to CLEANING with the reason, releases its account and records
@@ -136,6 +145,7 @@ func (s *Service) cleanUp(ctx context.Context, sb *proctor.Sandbox,
 		s.mu.Lock()
 		delete(s.failures, sb.Name)
 		s.mu.Unlock()
+		forgetCredentials(sb)
 		sb.State, sb.Message = proctor.SandboxDeleted, ""
 		if reason == cleaningAfterExpiry {
 			sb.State = proctor.SandboxExpired
