@@ -37,7 +37,7 @@ func TestSolutionAsCLICommands(t *testing.T) {
 	var env strings.Builder
 	if err := writeSandboxEnv(&env, sandboxEnv{Region: sb.Region,
 		AccessKeyID: sb.Learner.AccessKeyID, SecretAccessKey: sb.Learner.SecretAccessKey,
-		SessionToken: sb.Learner.SessionToken, HTTPSEndpoint: sb.Endpoint.HTTPS,
+		SessionToken: sb.Learner.SessionToken, Endpoint: sb.Endpoint.HTTPS,
 		CABundle: sb.Endpoint.CABundle, Proxy: sb.Endpoint.Proxy}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ type sandboxEnv struct {
 	AccessKeyID     string
 	SecretAccessKey string
 	SessionToken    string
-	HTTPSEndpoint   string // empty for a real AWS account
+	Endpoint        string // the HTTPS endpoint, else the HTTP one; empty for real AWS
 	CABundle        string
 	Proxy           string
 }
@@ -34,14 +34,18 @@ func writeSandboxEnv(w io.Writer, e sandboxEnv) error {
 	}
 	export(&b, "AWS_REGION", e.Region)
 	export(&b, "AWS_DEFAULT_REGION", e.Region)
-	if e.HTTPSEndpoint == "" {
+	if e.Endpoint == "" {
 		b.WriteString("unset AWS_ENDPOINT_URL AWS_CA_BUNDLE\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	export(&b, "AWS_ENDPOINT_URL", e.HTTPSEndpoint)
-	export(&b, "AWS_CA_BUNDLE", e.CABundle)
-	ep := shellQuote(e.HTTPSEndpoint)
+	export(&b, "AWS_ENDPOINT_URL", e.Endpoint)
+	if e.CABundle != "" {
+		export(&b, "AWS_CA_BUNDLE", e.CABundle)
+	} else {
+		b.WriteString("unset AWS_CA_BUNDLE\n")
+	}
+	ep := shellQuote(e.Endpoint)
 	b.WriteString("aws() {\n")
 	if e.Proxy != "" {
 		p := shellQuote(e.Proxy)

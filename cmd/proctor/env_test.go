@@ -17,7 +17,7 @@ func TestSandboxEnvInShell(t *testing.T) {
 		Region:          "eu-west-1",
 		AccessKeyID:     "AKIAEXAMPLE",
 		SecretAccessKey: "se'cr$et `x`",
-		HTTPSEndpoint:   "https://localhost:4567",
+		Endpoint:        "https://localhost:4567",
 		CABundle:        "/tmp/dir with space/ca.pem",
 		Proxy:           "http://localhost:4566",
 	}
@@ -44,12 +44,33 @@ aws s3control get-public-access-block --account-id 123456789012
 		t.Fatalf("sh: %v\n%s", err, got)
 	}
 	want := strings.Join([]string{
-		e.AccessKeyID, e.SecretAccessKey, e.Region, e.CABundle, e.HTTPSEndpoint, "unset",
+		e.AccessKeyID, e.SecretAccessKey, e.Region, e.CABundle, e.Endpoint, "unset",
 		"aws[--endpoint-url https://localhost:4567 s3api list-buckets] proxy=",
 		"aws[--endpoint-url https://localhost:4567 s3control get-public-access-block " +
 			"--account-id 123456789012] proxy=http://localhost:4566",
 	}, "\n") + "\n"
 	if string(got) != want {
 		t.Errorf("shell saw\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestSandboxEnvWithoutTLS covers a backend that serves plain HTTP only, such as LocalStack:
+// no CA bundle is set, and a stale one from an earlier sandbox is cleared.
+func TestSandboxEnvWithoutTLS(t *testing.T) {
+	var b strings.Builder
+	err := writeSandboxEnv(&b, sandboxEnv{Region: "us-east-1", AccessKeyID: "AKID",
+		SecretAccessKey: "s", Endpoint: "http://localhost:4566"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := b.String() + `printf '%s|%s\n' "${AWS_CA_BUNDLE-unset}" "$AWS_ENDPOINT_URL"` + "\n"
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "AWS_CA_BUNDLE=/old/ca.pem"}
+	got, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("sh: %v\n%s", err, got)
+	}
+	if want := "unset|http://localhost:4566\n"; string(got) != want {
+		t.Errorf("shell saw %q, want %q", got, want)
 	}
 }

@@ -141,12 +141,16 @@ func newSandboxEnvCmd(a *app) *cobra.Command {
 					enumWord(sb.GetState().String()))
 			}
 			ep, cr := sb.GetEndpoint(), sb.GetCredentials()
+			endpoint := ep.GetHttps()
+			if endpoint == "" {
+				endpoint = ep.GetHttp() // a backend without TLS, such as LocalStack
+			}
 			return writeSandboxEnv(a.out, sandboxEnv{
 				Region:          sb.GetRegion(),
 				AccessKeyID:     cr.GetAccessKeyId(),
 				SecretAccessKey: cr.GetSecretAccessKey(),
 				SessionToken:    cr.GetSessionToken(),
-				HTTPSEndpoint:   ep.GetHttps(),
+				Endpoint:        endpoint,
 				CABundle:        ep.GetCaBundle(),
 				Proxy:           ep.GetProxy(),
 			})

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/proctorlabs/proctor/auth"
+	"github.com/proctorlabs/proctor/localstack"
 	"github.com/proctorlabs/proctor/server"
 )
 
@@ -47,15 +48,26 @@ func newServeCmd(a *app) *cobra.Command {
 			cfg.Logger = slog.New(slog.NewTextHandler(a.errOut,
 				&slog.HandlerOptions{Level: level}))
 			return serve(cmd.Context(), cfg, func(r *running) {
-				fmt.Fprintf(a.errOut, "proctor: serving gRPC on %s, AWS endpoint %s and %s, "+
-					"data in %s\n", r.grpcAddr, r.stack.emulator.HTTPEndpoint(),
-					r.stack.emulator.HTTPSEndpoint(), cfg.DataDir)
+				if emu := r.stack.emulator; emu != nil {
+					fmt.Fprintf(a.errOut, "proctor: serving gRPC on %s, AWS endpoint %s "+
+						"and %s, data in %s\n", r.grpcAddr, emu.HTTPEndpoint(),
+						emu.HTTPSEndpoint(), cfg.DataDir)
+					return
+				}
+				fmt.Fprintf(a.errOut, "proctor: serving gRPC on %s, sandboxes from %s, "+
+					"data in %s\n", r.grpcAddr, cfg.Backend, cfg.DataDir)
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&cfg.DataDir, "data", defaultDataDir(), "data directory: database, keys, state (env PROCTOR_DATA)")
 	f.StringVar(&cfg.GRPCAddr, "grpc-addr", defaultGRPCAddr, "gRPC listener, HOST:PORT")
+	f.StringVar(&cfg.Backend, "backend", backendEmbedded,
+		"where sandboxes come from: embedded (awsim, in this process) or localstack "+
+			"(a container per sandbox; needs a Docker engine, and LOCALSTACK_AUTH_TOKEN for "+
+			"newer images)")
+	f.StringVar(&cfg.LocalStack.Image, "localstack-image", localstack.DefaultImage,
+		"the LocalStack image, with --backend localstack")
 	f.StringVar(&cfg.AWSAddr, "aws-addr", defaultAWSAddr,
 		"awsim's HTTP listener (also its own-endpoints-only proxy), HOST:PORT")
 	f.StringVar(&cfg.AWSTLSAddr, "aws-tls-addr", defaultAWSTLSAddr,
