@@ -64,10 +64,76 @@ func newEnv(ctx context.Context, t proctor.Target, opts []awsclient.Option) (*En
 	return &Env{
 		AccountID: t.AccountID,
 		Region:    t.Region,
-		S3:        awsclient.S3(cfg),
-		S3Control: awsclient.S3Control(cfg),
-		KMS:       awsclient.KMS(cfg),
+		S3:        s3Reader{awsclient.S3(cfg)},
+		S3Control: s3ControlReader{awsclient.S3Control(cfg)},
+		KMS:       kmsReader{awsclient.KMS(cfg)},
 	}, nil
+}
+
+// s3Reader, s3ControlReader and kmsReader hold an SDK client in an unexported field and
+// offer only its read calls, so that a validator cannot recover the full client (by a type
+// assertion or reflection) and change the sandbox it grades. The grader's read-only
+// credentials are the other half of that promise; this half also holds on a backend whose
+// grader credentials are broader than they should be.
+type (
+	s3Reader        struct{ c *s3.Client }
+	s3ControlReader struct{ c *s3control.Client }
+	kmsReader       struct{ c *kms.Client }
+)
+
+// GetBucketPolicy reads a bucket's policy.
+func (r s3Reader) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput,
+	o ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	return r.c.GetBucketPolicy(ctx, in, o...)
+}
+
+// GetPublicAccessBlock reads a bucket's Block Public Access configuration.
+func (r s3Reader) GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput,
+	o ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error) {
+	return r.c.GetPublicAccessBlock(ctx, in, o...)
+}
+
+// GetBucketEncryption reads a bucket's default encryption.
+func (r s3Reader) GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput,
+	o ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	return r.c.GetBucketEncryption(ctx, in, o...)
+}
+
+// GetBucketAcl reads a bucket's access control list.
+func (r s3Reader) GetBucketAcl(ctx context.Context, in *s3.GetBucketAclInput,
+	o ...func(*s3.Options)) (*s3.GetBucketAclOutput, error) {
+	return r.c.GetBucketAcl(ctx, in, o...)
+}
+
+// GetPublicAccessBlock reads an account's Block Public Access configuration.
+func (r s3ControlReader) GetPublicAccessBlock(ctx context.Context,
+	in *s3control.GetPublicAccessBlockInput,
+	o ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error) {
+	return r.c.GetPublicAccessBlock(ctx, in, o...)
+}
+
+// DescribeKey reads a key's metadata.
+func (r kmsReader) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput,
+	o ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	return r.c.DescribeKey(ctx, in, o...)
+}
+
+// ListKeys lists the account's keys.
+func (r kmsReader) ListKeys(ctx context.Context, in *kms.ListKeysInput,
+	o ...func(*kms.Options)) (*kms.ListKeysOutput, error) {
+	return r.c.ListKeys(ctx, in, o...)
+}
+
+// GetKeyRotationStatus reads whether a key rotates automatically.
+func (r kmsReader) GetKeyRotationStatus(ctx context.Context, in *kms.GetKeyRotationStatusInput,
+	o ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
+	return r.c.GetKeyRotationStatus(ctx, in, o...)
+}
+
+// GetKeyPolicy reads a key's policy.
+func (r kmsReader) GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput,
+	o ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	return r.c.GetKeyPolicy(ctx, in, o...)
 }
 
 // NewEnv returns an environment over the given clients, for running a definition's Check
