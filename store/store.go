@@ -47,7 +47,8 @@ type DB struct {
 // Open opens the SQLite database at path, creating the file (mode 0600) when it does not
 // exist, and applies every pending migration. The directory must exist. Close the DB when
 // done. A path that is empty or contains '?' is an error, since the driver would read the
-// rest as connection options.
+// rest as connection options, and so is an existing file that other users may read or
+// write, since it holds credentials; such a file is left as it is.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty path")
@@ -59,8 +60,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("store: open: %w", err)
+	info, err := f.Stat()
+	if err == nil {
+		err = checkPrivate(path, info)
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("store: open: %w", cerr)
+	}
+	if err != nil {
+		return nil, err
 	}
 
 	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)"+
@@ -82,6 +90,20 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return &DB{db: db}, nil
+}
+
+// checkPrivate refuses a database file that is not a regular file, or that users other
+// than its owner may read or write: it holds sandbox credentials. SQLite gives its journal
+// files the database file's mode, so a private database keeps them private too.
+func checkPrivate(path string, info os.FileInfo) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("store: open %s: not a regular file", path)
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("store: open %s: the file has mode %04o, so other users may read "+
+			"the credentials it holds; make it private (chmod 600 %s)", path, perm, path)
+	}
+	return nil
 }
 
 // migrate applies the embedded migrations that the database has not seen yet.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -356,6 +357,36 @@ func TestFileIsPrivate(t *testing.T) {
 	}
 	if mode := fi.Mode().Perm(); mode != 0o600 {
 		t.Errorf("database file mode = %v, want 0600: it holds credentials", mode)
+	}
+}
+
+// TestOpenRefusesSharedFile checks that a database file others may read is refused, with
+// a message that names the file and its mode, and is left unchanged.
+func TestOpenRefusesSharedFile(t *testing.T) {
+	ctx := context.Background()
+	for _, mode := range []os.FileMode{0o644, 0o660, 0o606} {
+		path := filepath.Join(t.TempDir(), "proctor.db")
+		db, err := store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		db, err = store.Open(ctx, path)
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open of a file of mode %04o succeeded, want an error", mode)
+		}
+		want := fmt.Sprintf("mode %04o", mode)
+		if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name the file and %s", err, want)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != mode {
+			t.Errorf("file mode after the refusal = %v, %v; want %04o unchanged",
+				fi.Mode().Perm(), err, mode)
+		}
 	}
 }
 
