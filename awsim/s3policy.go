@@ -46,7 +46,7 @@ func parseBucketPolicy(bucketName, doc string) (*iampolicy.Policy, *protocol.Err
 				itoa(i))
 		}
 		for _, a := range st.Actions {
-			if a != "*" && !strings.HasPrefix(strings.ToLower(a), "s3:") {
+			if !knownS3Action(a) {
 				return nil, malformedPolicy("Policy has an invalid action: " + a +
 					" (Statement " + itoa(i) + ")")
 			}
@@ -63,6 +63,19 @@ func parseBucketPolicy(bucketName, doc string) (*iampolicy.Policy, *protocol.Err
 		}
 	}
 	return pol, nil
+}
+
+// knownS3Action reports whether an action pattern of a bucket policy names at least one S3
+// action of the IAM action catalog, as S3 requires: "*", "s3:*", "s3:Get*" or
+// "s3:GetObject", but not "s3:Fly" or "kms:Decrypt".
+func knownS3Action(pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
+	if !strings.HasPrefix(strings.ToLower(pattern), "s3:") {
+		return false
+	}
+	return len(iampolicy.DefaultCatalog().ExpandAction(pattern)) > 0
 }
 
 func resourceInBucket(r, bucketARN string) bool {

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/proctorlabs/proctor/iampolicy"
 	"io"
 	"log/slog"
 	"net"
@@ -78,6 +79,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("awsim: Config.DataDir is required")
 	}
+	// Bucket policies are checked against the IAM action catalog; load it now, in the
+	// background, rather than in the first learner's PutBucketPolicy.
+	go iampolicy.DefaultCatalog()
 	if cfg.Host == "" {
 		cfg.Host = "localhost"
 	}

@@ -160,6 +160,16 @@ func TestMalformedInput(t *testing.T) {
 			body: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
 				`"Action":"s3:*","Resource":"arn:aws:s3:::other-bucket/*"}]}`,
 			message: "invalid resource"},
+		{name: "policy with an unknown S3 action", service: "s3", method: "PUT",
+			path: "/" + bucket + "?policy", status: 400, code: "MalformedPolicy",
+			body: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
+				`"Action":["s3:Get*","s3:Fly"],"Resource":"arn:aws:s3:::` + bucket + `"}]}`,
+			message: "invalid action: s3:Fly"},
+		{name: "policy with another service's action", service: "s3", method: "PUT",
+			path: "/" + bucket + "?policy", status: 400, code: "MalformedPolicy",
+			body: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
+				`"Action":"kms:Decrypt","Resource":"arn:aws:s3:::` + bucket + `"}]}`,
+			message: "invalid action: kms:Decrypt"},
 		{name: "policy with an unknown element", service: "s3", method: "PUT",
 			path: "/" + bucket + "?policy", status: 400, code: "MalformedPolicy",
 			body: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
