@@ -152,6 +152,32 @@ func TestSandboxFields(t *testing.T) {
 	}
 }
 
+// TestCABundleKeyNeverLeaves checks that a CA bundle stored together with its private key
+// is returned without the key: the certificates alone, in their order.
+func TestCABundleKeyNeverLeaves(t *testing.T) {
+	e := newEnv(t)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	const (
+		cert1 = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+		key   = "-----BEGIN PRIVATE KEY-----\nS0VZU0VDUkVU\n-----END PRIVATE KEY-----\n"
+		cert2 = "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n"
+	)
+	if err := os.WriteFile(ca, []byte(cert1+key+cert2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.sandboxes.mu.Lock()
+	e.sandboxes.sandboxes["sandboxes/sb-alice"].Endpoint.CABundle = ca
+	e.sandboxes.mu.Unlock()
+
+	got, err := e.sbx.GetSandbox(e.as(alice), &pb.GetSandboxRequest{Name: "sandboxes/sb-alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cert1+cert2, got.GetSandbox().GetEndpoint().GetCaPem()); diff != "" {
+		t.Errorf("ca_pem (-want +got):\n%s", diff)
+	}
+}
+
 func TestCreateSandboxPassesLabAndRequestID(t *testing.T) {
 	e := newEnv(t)
 	resp, err := e.sbx.CreateSandbox(e.as(alice), &pb.CreateSandboxRequest{

@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -173,8 +175,8 @@ func newCAReader(log *slog.Logger) *caReader {
 	return &caReader{log: log, cache: map[string]caFile{}}
 }
 
-// read returns the contents of the PEM file at path, or "" (and a log line) when it cannot
-// be read.
+// read returns the certificates of the PEM file at path, or "" (and a log line) when it
+// cannot be read. Any other block, such as a private key, is left out.
 func (r *caReader) read(path string) string {
 	info, err := os.Stat(path)
 	if err != nil || !info.Mode().IsRegular() || info.Size() > maxCABytes {
@@ -191,6 +193,31 @@ func (r *caReader) read(path string) string {
 		r.log.Warn("read sandbox CA bundle", "path", path, "err", err)
 		return ""
 	}
-	r.cache[path] = caFile{modTime: info.ModTime(), size: info.Size(), pem: string(b)}
-	return string(b)
+	certs, skipped := certificatesOnly(b)
+	if skipped > 0 {
+		r.log.Warn("sandbox CA bundle holds blocks that are not certificates; they are "+
+			"not returned", "path", path, "blocks", skipped)
+	}
+	r.cache[path] = caFile{modTime: info.ModTime(), size: info.Size(), pem: certs}
+	return certs
+}
+
+// certificatesOnly returns the CERTIFICATE blocks of a PEM file, re-encoded, and how many
+// other blocks it left out. A bundle written together with its private key (as some tools
+// write them) must never hand the key to callers, who could then impersonate the endpoint.
+func certificatesOnly(data []byte) (certs string, skipped int) {
+	var b strings.Builder
+	for {
+		block, rest := pem.Decode(data)
+		if block == nil {
+			break
+		}
+		data = rest
+		if block.Type != "CERTIFICATE" || len(block.Headers) > 0 {
+			skipped++
+			continue
+		}
+		b.Write(pem.EncodeToMemory(block))
+	}
+	return b.String(), skipped
 }
