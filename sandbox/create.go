@@ -18,7 +18,8 @@ import (
 // services the backend lacks is EFailedPrecondition; a caller at their quota of live
 // sandboxes is EResourceExhausted; a backend that cannot lend an account is EUnavailable;
 // and a failed setup step is EFailedPrecondition naming the step. After a failure the
-// sandbox stays listed as FAILED with the same message.
+// sandbox stays listed as FAILED with the same message (CLEANING, first, while an account
+// that could not be released at once waits for the reaper).
 //
 // A request id the caller used before returns the sandbox created then (waiting for its
 // provisioning to end), or the same error; with a different lab it is EInvalid.
@@ -258,6 +259,12 @@ func (s *Service) outcome(sb *proctor.Sandbox) (*proctor.Sandbox, error) {
 		return nil, proctor.Errorf(proctor.EFailedPrecondition,
 			"provisioning of sandbox %s was interrupted; create another with a new request id",
 			sb.Name).WithReason("SANDBOX_PROVISIONING_INTERRUPTED")
+	case proctor.SandboxCleaning:
+		if msg, failed := failureOf(sb.Message); failed {
+			// A failed setup whose account is still being released.
+			return nil, proctor.Errorf(proctor.EFailedPrecondition, "sandbox %s failed: %s",
+				sb.Name, msg).WithReason("SANDBOX_FAILED")
+		}
 	}
 	// READY, or what became of it since: the caller sees the sandbox as it is.
 	return sb, nil
@@ -297,12 +304,10 @@ func (s *Service) provision(sb *proctor.Sandbox, lab *proctor.Lab, done chan str
 		if ctx.Err() != nil {
 			sb.Message = "lab setup did not finish in time or the server stopped"
 		}
-		if s.release(record, sb) {
-			forgetCredentials(sb)
-		}
-		// TODO: when this release fails, the FAILED sandbox's account stays lent: the
-		// reaper retries only CLEANING sandboxes, so an operator must release it by hand.
-		s.save(record, sb)
+		// Released through cleanUp, so that a release that fails leaves the sandbox
+		// CLEANING for the reaper to retry (and quarantine) rather than FAILED with its
+		// account still lent. Nobody else changes a sandbox still in flight.
+		s.cleanUp(record, sb, sb.Message+releasingAccount)
 		return
 	}
 

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -336,5 +337,49 @@ func TestReleasedSandboxesKeepNoCredentials(t *testing.T) {
 		stored.Learner == none || stored.Grader == none {
 		t.Errorf("the READY sandbox lost its credentials: %s %v %v", stored.State,
 			stored.Learner, stored.Grader)
+	}
+}
+
+// TestFailedSetupWhoseReleaseFails checks that a sandbox whose setup fails and whose
+// account then cannot be released is not left FAILED with its account lent: it stays
+// CLEANING, its creation still fails with the setup's error, and the reaper releases the
+// account and marks it FAILED with that error.
+func TestFailedSetupWhoseReleaseFails(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.prov.failRelease = 1
+	_, err := e.svc.CreateSandbox(ctx, alice, "broken-lab", "req")
+	if codeOf(err) != proctor.EFailedPrecondition || !strings.Contains(err.Error(),
+		"AccessDenied") {
+		t.Fatalf("CreateSandbox: %v, want EFailedPrecondition with the step's error", err)
+	}
+	list, _, err := e.svc.Sandboxes(ctx, alice, proctor.Page{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Sandboxes = %v, %v; want one", names(list), err)
+	}
+	sb := e.stored(t, list[0].Name)
+	if sb.State != proctor.SandboxCleaning || !e.prov.lent(sb.AccountID) {
+		t.Fatalf("after the failed release: %s, lent %v; want CLEANING and lent", sb.State,
+			e.prov.lent(sb.AccountID))
+	}
+	if _, err := e.svc.CreateSandbox(ctx, alice, "broken-lab", "req"); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Errorf("retry while the account is released: %v, want EFailedPrecondition", err)
+	}
+
+	if err := e.svc.Reap(ctx); err != nil {
+		t.Fatalf("Reap: %v", err)
+	}
+	sb = e.stored(t, sb.Name)
+	if sb.State != proctor.SandboxFailed || !strings.Contains(sb.Message, "AccessDenied") ||
+		strings.Contains(sb.Message, "releasing") {
+		t.Errorf("after the reaper: %s %q, want FAILED with the step's error", sb.State,
+			sb.Message)
+	}
+	if e.prov.lent(sb.AccountID) {
+		t.Errorf("account %s is still lent after the reaper", sb.AccountID)
+	}
+	if sb.Learner != (proctor.Credentials{}) || sb.Grader != (proctor.Credentials{}) {
+		t.Errorf("the released sandbox keeps its credentials")
 	}
 }

@@ -3,17 +3,30 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/proctorlabs/proctor"
 )
 
 // The messages of a CLEANING sandbox. They record why it is being cleaned, and so which
-// state it ends in once its account is released.
+// state it ends in once its account is released: DELETED, EXPIRED, or, for any other
+// message ending in releasingAccount, FAILED with the message before that ending (a
+// sandbox whose setup failed).
 const (
-	cleaningAfterDelete = "deleted; releasing the account"
-	cleaningAfterExpiry = "expired; releasing the account"
+	releasingAccount    = "; releasing the account"
+	cleaningAfterDelete = "deleted" + releasingAccount
+	cleaningAfterExpiry = "expired" + releasingAccount
 )
+
+// failureOf returns the failure message of a CLEANING sandbox's message, and whether the
+// sandbox is being cleaned after a failure (rather than a deletion or expiry).
+func failureOf(cleaning string) (string, bool) {
+	if cleaning == cleaningAfterDelete || cleaning == cleaningAfterExpiry {
+		return "", false
+	}
+	return strings.CutSuffix(cleaning, releasingAccount)
+}
 
 // reapBatch is the most sandboxes of one kind a reaper pass looks at.
 const reapBatch = 1000
@@ -128,12 +141,13 @@ func forgetCredentials(sb *proctor.Sandbox) {
 }
 
 // cleanUp moves the sandbox to CLEANING with the reason, releases its account and records
-// the end state: DELETED or EXPIRED by the reason, CLEANING again when the release failed,
-// or QUARANTINED after MaxCleanupFailures failures in a row. It returns the sandbox as
-// recorded. The caller holds the sandbox's lock.
+// the end state: DELETED, EXPIRED or FAILED by the reason, CLEANING again when the
+// release failed, or QUARANTINED after MaxCleanupFailures failures in a row. It returns
+// the sandbox as recorded. The caller holds the sandbox's lock, or provisions it.
 func (s *Service) cleanUp(ctx context.Context, sb *proctor.Sandbox,
 	reason string) *proctor.Sandbox {
-	if reason != cleaningAfterExpiry {
+	failure, failed := failureOf(reason)
+	if reason != cleaningAfterExpiry && !failed {
 		reason = cleaningAfterDelete
 	}
 	sb.State, sb.Message = proctor.SandboxCleaning, reason
@@ -147,8 +161,11 @@ func (s *Service) cleanUp(ctx context.Context, sb *proctor.Sandbox,
 		s.mu.Unlock()
 		forgetCredentials(sb)
 		sb.State, sb.Message = proctor.SandboxDeleted, ""
-		if reason == cleaningAfterExpiry {
+		switch {
+		case reason == cleaningAfterExpiry:
 			sb.State = proctor.SandboxExpired
+		case failed:
+			sb.State, sb.Message = proctor.SandboxFailed, failure
 		}
 		s.save(ctx, sb)
 		return sb

@@ -7,9 +7,10 @@
 // CreateSandbox stores a PROVISIONING sandbox, borrows an account from the provisioner, runs
 // the lab's setup steps with the learner's credentials and marks the sandbox READY. When
 // the backend cannot lend an account, or a setup step fails, the sandbox becomes FAILED with
-// a message and its account is released. Provisioning runs on the service's own context, so
-// a client that disconnects does not leave a half-made sandbox: a retry with the same
-// request id finds the result.
+// a message and its account is released (when that release fails, the sandbox stays
+// CLEANING until the reaper has released it, and then becomes FAILED). Provisioning runs
+// on the service's own context, so a client that disconnects does not leave a half-made
+// sandbox: a retry with the same request id finds the result.
 //
 // ExtendSandbox pushes a READY sandbox's expiry back, up to Config.MaxLifetime after its
 // creation. DeleteSandbox and the reaper (for sandboxes past their expiry time) move a
