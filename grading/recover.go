@@ -37,8 +37,8 @@ func (s *Service) takeUp(ctx context.Context, a *proctor.Attempt) error {
 	switch {
 	case err != nil:
 		reason = "grading was interrupted and the sandbox no longer exists"
-	case s.gradableState(sb) != "":
-		reason = "grading was interrupted and " + s.gradableState(sb)
+	case gradableReason(s, sb) != "":
+		reason = "grading was interrupted and " + gradableReason(s, sb)
 	default:
 		if lab, err = s.catalog.Lab(sb.LabID); err != nil {
 			reason = fmt.Sprintf("grading was interrupted and the lab %q is no longer offered",
@@ -57,15 +57,22 @@ func (s *Service) takeUp(ctx context.Context, a *proctor.Attempt) error {
 	return err
 }
 
-// gradableState says why a sandbox's state or lifetime forbids grading, or "".
-func (s *Service) gradableState(sb *proctor.Sandbox) string {
+// gradableState says why a sandbox's state or lifetime forbids grading: the error's
+// reason and a phrase for messages, or "" twice when it may be graded.
+func (s *Service) gradableState(sb *proctor.Sandbox) (reason, why string) {
 	if sb.State != proctor.SandboxReady {
-		return fmt.Sprintf("the sandbox is %s", sb.State)
+		return "SANDBOX_NOT_READY", fmt.Sprintf("the sandbox is %s", sb.State)
 	}
 	if !sb.ExpireTime.IsZero() && !s.now().Before(sb.ExpireTime) {
-		return "the sandbox has expired"
+		return "SANDBOX_EXPIRED", "the sandbox has expired"
 	}
-	return ""
+	return "", ""
+}
+
+// gradableReason is the phrase of gradableState, for messages.
+func gradableReason(s *Service, sb *proctor.Sandbox) string {
+	_, why := s.gradableState(sb)
+	return why
 }
 
 // interrupted returns the stored GRADING attempts: through the store's AttemptStateQuerier

@@ -248,14 +248,11 @@ func (s *Service) SubmitAttempt(ctx context.Context, caller proctor.Caller, sand
 
 // gradable reports why the sandbox cannot be graded now, or nil.
 func (s *Service) gradable(sb *proctor.Sandbox) error {
-	if sb.State != proctor.SandboxReady {
+	if reason, why := s.gradableState(sb); reason != "" {
 		return proctor.Errorf(proctor.EFailedPrecondition,
-			"sandbox %s is %s; only a READY sandbox can be graded", sb.Name, sb.State).
-			WithReason("SANDBOX_NOT_READY")
-	}
-	if !sb.ExpireTime.IsZero() && !s.now().Before(sb.ExpireTime) {
-		return proctor.Errorf(proctor.EFailedPrecondition, "sandbox %s has expired", sb.Name).
-			WithReason("SANDBOX_EXPIRED")
+			"sandbox %s cannot be graded: %s; only a READY, unexpired sandbox can be",
+			sb.Name, why).
+			WithReason(reason)
 	}
 	s.mu.Lock()
 	running, busy := s.bySandbox[sb.Name]

@@ -269,20 +269,33 @@ func TestSubmitErrors(t *testing.T) {
 		sandbox   string
 		requestID string
 		want      proctor.ErrorCode
+		reason    string // the error's reason, when the case names one
+		says      string // a part of the message, when the case names one
 	}{
-		{"grading already", busy.Name, "", proctor.EFailedPrecondition},
-		{"deleted", deleted.Name, "", proctor.EFailedPrecondition},
-		{"expired", expired.Name, "", proctor.EFailedPrecondition},
-		{"lab gone", orphan.Name, "", proctor.EFailedPrecondition},
-		{"missing", "sandboxes/sb-none", "", proctor.ENotFound},
-		{"malformed name", "sb-1", "", proctor.EInvalid},
-		{"malformed request id", busy.Name, "a\nb", proctor.EInvalid},
+		{"grading already", busy.Name, "", proctor.EFailedPrecondition,
+			"ATTEMPT_IN_PROGRESS", "still being graded"},
+		{"deleted", deleted.Name, "", proctor.EFailedPrecondition, "SANDBOX_NOT_READY",
+			"the sandbox is DELETED"},
+		{"expired", expired.Name, "", proctor.EFailedPrecondition, "SANDBOX_EXPIRED",
+			"the sandbox has expired"},
+		{"lab gone", orphan.Name, "", proctor.EFailedPrecondition, "LAB_NOT_OFFERED",
+			"no-such-lab"},
+		{"missing", "sandboxes/sb-none", "", proctor.ENotFound, "SANDBOX_NOT_FOUND", ""},
+		{"malformed name", "sb-1", "", proctor.EInvalid, "", ""},
+		{"malformed request id", busy.Name, "a\nb", proctor.EInvalid, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := e.svc.SubmitAttempt(ctx, alice, tt.sandbox, tt.requestID)
 			if got := codeOf(err); got != tt.want {
 				t.Errorf("error code = %q (%v), want %q", got, err, tt.want)
+			}
+			var pe *proctor.Error
+			if tt.reason != "" && (!errors.As(err, &pe) || pe.Reason != tt.reason) {
+				t.Errorf("error %v does not have the reason %s", err, tt.reason)
+			}
+			if !strings.Contains(proctor.ErrorMessageOf(err), tt.says) {
+				t.Errorf("message %q does not say %q", proctor.ErrorMessageOf(err), tt.says)
 			}
 		})
 	}
