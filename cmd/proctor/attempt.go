@@ -71,7 +71,7 @@ func newAttemptSubmitCmd(a *app) *cobra.Command {
 				if err != nil {
 					return apiError(err)
 				}
-				if r := ev.GetResult(); r != nil && watch {
+				if r := ev.GetResult(); r != nil && watch && a.output != "name" {
 					if err := a.printResultLine(r); err != nil {
 						return err
 					}

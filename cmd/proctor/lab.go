@@ -173,7 +173,8 @@ func expectVerdicts(w io.Writer, stage string, o grading.Outcome, want proctor.V
 		if r.Verdict != want {
 			mark, ok = "FAIL", false
 		}
-		fmt.Fprintf(w, "%s %s: %-32s %s (want %s)", mark, stage, r.CheckID, r.Verdict, want)
+		fmt.Fprintf(w, "%s %-20s %-32s %s (want %s)", mark, stage+":", r.CheckID,
+			r.Verdict, want)
 		if r.Verdict != want && r.Message != "" {
 			fmt.Fprintf(w, ": %s", r.Message)
 		}

@@ -65,8 +65,12 @@ func newLabsCmd(a *app) *cobra.Command {
 			if err != nil {
 				return apiError(err)
 			}
-			if a.output == "json" {
+			switch a.output {
+			case "json":
 				return a.printJSON(resp.GetLab())
+			case "name":
+				_, err := fmt.Fprintln(a.out, resp.GetLab().GetName())
+				return err
 			}
 			return writeLab(a, resp.GetLab())
 		},

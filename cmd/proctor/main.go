@@ -75,13 +75,18 @@ func newRootCmd(a *app) *cobra.Command {
 			if a.output != "table" && a.output != "json" && a.output != "name" {
 				return fmt.Errorf("--output must be table, json or name, not %q", a.output)
 			}
+			if a.token == "" {
+				a.token = os.Getenv("PROCTOR_TOKEN")
+			}
 			return nil
 		},
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&a.server, "server", envOr("PROCTOR_SERVER", defaultGRPCAddr),
 		"the Proctor server's HOST:PORT (env PROCTOR_SERVER)")
-	f.StringVar(&a.token, "token", os.Getenv("PROCTOR_TOKEN"),
+	// The token's default is read when a command runs, not shown as a flag default, so
+	// that --help never prints a secret.
+	f.StringVar(&a.token, "token", "",
 		"bearer token from 'proctor token' (env PROCTOR_TOKEN)")
 	f.StringVarP(&a.output, "output", "o", "table",
 		"output format: table, json (the API's messages) or name (resource names only)")

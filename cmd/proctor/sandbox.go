@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -128,9 +127,10 @@ func newSandboxEnvCmd(a *app) *cobra.Command {
 			"aws 2.9 does not read AWS_ENDPOINT_URL). Use: eval \"$(proctor sandbox env NAME)\"",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if a.output == "json" {
-				return errors.New("sandbox env prints shell lines only; for the sandbox " +
-					"as JSON use 'proctor sandbox get NAME --output json'")
+			if a.output != "table" {
+				return fmt.Errorf("sandbox env prints shell lines only, not --output %s; "+
+					"for the sandbox itself use 'proctor sandbox get NAME --output %s'",
+					a.output, a.output)
 			}
 			sb, err := a.getSandbox(cmd, args[0])
 			if err != nil {
@@ -176,8 +176,12 @@ func newSandboxInstructionsCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if a.output == "json" {
+			switch a.output {
+			case "json":
 				return a.printJSON(sb)
+			case "name":
+				_, err = fmt.Fprintln(a.out, sb.GetName())
+				return err
 			}
 			_, err = fmt.Fprintln(a.out, strings.TrimSpace(sb.GetInstructions()))
 			return err
