@@ -188,7 +188,7 @@ func (c *call) handle() *protocol.Error {
 	}
 
 	auth, aerr := sigv4.Parse(r)
-	path := requestPath(r)
+	path := sigv4.RawPath(r)
 	c.svc = c.s.serviceFor(r, auth, path)
 	if c.svc == nil {
 		name := "unknown"
@@ -388,30 +388,6 @@ func (s *Server) virtualHostPath(hostport, path string) string {
 		}
 	}
 	return path
-}
-
-// requestPath returns the request path as sent, percent-encoded, also for absolute-form
-// requests.
-func requestPath(r *http.Request) string {
-	uri := r.RequestURI
-	if uri == "" {
-		return r.URL.EscapedPath()
-	}
-	if i := strings.Index(uri, "://"); i >= 0 {
-		uri = uri[i+3:]
-		if j := strings.IndexByte(uri, '/'); j >= 0 {
-			uri = uri[j:]
-		} else {
-			uri = "/"
-		}
-	}
-	if i := strings.IndexByte(uri, '?'); i >= 0 {
-		uri = uri[:i]
-	}
-	if uri == "" {
-		return "/"
-	}
-	return uri
 }
 
 func isAbsoluteForm(r *http.Request) bool {

@@ -298,8 +298,10 @@ func headerValue(r *http.Request, name string) string {
 	return strings.Join(out, ",")
 }
 
-// rawPath returns the path exactly as the client sent it, also for absolute-form requests.
-func rawPath(r *http.Request) string {
+// RawPath returns the request's path exactly as the client sent it, still percent-encoded,
+// also for absolute-form requests (a proxy request names the whole URL), and "/" for an
+// empty one. It is the path a signature covers.
+func RawPath(r *http.Request) string {
 	uri := r.RequestURI
 	if uri == "" {
 		return r.URL.EscapedPath()
@@ -328,7 +330,7 @@ func rawQuery(r *http.Request) string { return r.URL.RawQuery }
 // escape characters outside the unreserved set, so both the path as sent and its re-encoded
 // form are tried.
 func canonicalURIs(r *http.Request, service string) []string {
-	raw := rawPath(r)
+	raw := RawPath(r)
 	decoded, err := url.PathUnescape(raw)
 	if err != nil {
 		decoded = raw
