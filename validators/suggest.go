@@ -6,6 +6,11 @@ func suggestion(word string, options []string) string {
 	limit := len(word)/3 + 1
 	best, bestDist := "", limit+1
 	for _, o := range options {
+		if abs(len(word)-len(o)) >= bestDist {
+			// The distance is at least the difference in length: o cannot be closer, and
+			// skipping it keeps a huge word from costing its length times every option.
+			continue
+		}
 		d := editDistance(word, o)
 		if d == 0 {
 			return ""
@@ -39,4 +44,11 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
