@@ -186,3 +186,26 @@ func TestParseBuildsTheLab(t *testing.T) {
 		t.Errorf("Parse (-want +got):\n%s", diff)
 	}
 }
+
+// TestLintShortensHugeValues checks that a problem with a huge value from the file (here an
+// action name of most of a megabyte) gets a message of bounded size that still says what
+// is wrong and where, and ends as the full message would.
+func TestLintShortensHugeValues(t *testing.T) {
+	huge := strings.Repeat("PutPublicAccessBlockX", 40000)
+	data := strings.Replace(minimal, "action: PutPublicAccessBlock", "action: "+huge, 1)
+	problems := labs.Lint("f.yaml", []byte(data))
+	if len(problems) == 0 {
+		t.Fatal("Lint found no problem with an unknown action")
+	}
+	for _, p := range problems {
+		if len(p.Message) > 1024 {
+			t.Errorf("%s:%d:%d: message of %d bytes, want at most 1024", p.File, p.Line,
+				p.Column, len(p.Message))
+		}
+	}
+	p := problems[0]
+	if p.Line != 18 || !strings.Contains(p.Message, "has no operation") ||
+		!strings.Contains(p.Message, "[...]") || !strings.HasSuffix(p.Message, `X"`) {
+		t.Errorf("problem = %s, want the unknown action at line 18, shortened", p)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -47,7 +48,29 @@ func (ps *problems) at(n *yaml.Node, format string, args ...any) {
 		line, col = n.Line, max(n.Column, 1)
 	}
 	ps.list = append(ps.list, Problem{File: ps.file, Line: line, Column: col,
-		Message: fmt.Sprintf(format, args...)})
+		Message: shorten(fmt.Sprintf(format, args...))})
+}
+
+// maxMessage bounds the length of a problem's message, in bytes.
+const maxMessage = 1024
+
+// shorten returns a message longer than maxMessage with its middle cut out: a message that
+// long repeats a huge value from the file, and its start (what is wrong) and end (the
+// hint) are what a reader needs. Cuts fall on UTF-8 character boundaries.
+func shorten(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	const cut = " [...] "
+	keep := (maxMessage - len(cut)) / 2
+	head, tail := keep, len(msg)-keep
+	for head > 0 && !utf8.RuneStart(msg[head]) {
+		head--
+	}
+	for tail < len(msg) && !utf8.RuneStart(msg[tail]) {
+		tail++
+	}
+	return msg[:head] + cut + msg[tail:]
 }
 
 // sorted returns the problems in file order; problems at one position keep their order.
