@@ -175,7 +175,14 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 // templateGlob turns an ARN pattern of the catalog into a resource glob, each ${...}
 // becoming '*', and returns its literal text too.
 func templateGlob(tmpl string) (glob, literal string) {
-	var g, l strings.Builder
+	return replaceVars(tmpl, func(string) string { return "*" }),
+		replaceVars(tmpl, func(string) string { return "" })
+}
+
+// replaceVars returns an ARN pattern of the catalog with each ${name} replaced by
+// repl(name). An unclosed "${" and what follows it stay as they are.
+func replaceVars(tmpl string, repl func(name string) string) string {
+	var b strings.Builder
 	for {
 		i := strings.Index(tmpl, "${")
 		if i < 0 {
@@ -185,14 +192,12 @@ func templateGlob(tmpl string) (glob, literal string) {
 		if j < 0 {
 			break
 		}
-		g.WriteString(tmpl[:i])
-		l.WriteString(tmpl[:i])
-		g.WriteByte('*')
+		b.WriteString(tmpl[:i])
+		b.WriteString(repl(tmpl[i+2 : i+j]))
 		tmpl = tmpl[i+j+1:]
 	}
-	g.WriteString(tmpl)
-	l.WriteString(tmpl)
-	return g.String(), l.String()
+	b.WriteString(tmpl)
+	return b.String()
 }
 
 // Source returns the package and version the catalog was generated from.

@@ -48,22 +48,7 @@ const noSlash = '\x01'
 
 // strictGlob turns a catalog ARN pattern into a glob whose placeholders hold no '/'.
 func strictGlob(tmpl string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(tmpl, "${")
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(tmpl[i:], '}')
-		if j < 0 {
-			break
-		}
-		b.WriteString(tmpl[:i])
-		b.WriteByte(noSlash)
-		tmpl = tmpl[i+j+1:]
-	}
-	b.WriteString(tmpl)
-	return b.String()
+	return replaceVars(tmpl, func(string) string { return string(noSlash) })
 }
 
 // arnsOverlap reports whether two ARN patterns, each with '*' and '?' wildcards, match at

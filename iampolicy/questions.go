@@ -383,29 +383,15 @@ func (c *Catalog) genericProbes(account string) []probe {
 
 // fillTemplate builds a concrete ARN from a catalog ARN pattern.
 func fillTemplate(tmpl, account string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(tmpl, "${")
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(tmpl[i:], '}')
-		if j < 0 {
-			break
-		}
-		b.WriteString(tmpl[:i])
-		switch strings.ToLower(tmpl[i+2 : i+j]) {
+	return replaceVars(tmpl, func(name string) string {
+		switch strings.ToLower(name) {
 		case "partition":
-			b.WriteString("aws")
+			return "aws"
 		case "region":
-			b.WriteString("us-east-1")
+			return "us-east-1"
 		case "account", "accountid":
-			b.WriteString(account)
-		default:
-			b.WriteString("proctor-probe")
+			return account
 		}
-		tmpl = tmpl[i+j+1:]
-	}
-	b.WriteString(tmpl)
-	return b.String()
+		return "proctor-probe"
+	})
 }
