@@ -72,10 +72,12 @@ func (l *Lab) Check(id string) *Check {
 // Step is one AWS API call of a lab's setup or solution, named by the service's SDK client
 // and operation, with its input as the API's own member names.
 type Step struct {
-	Service string            // "s3", "s3control", "kms", "sts", ...
-	Action  string            // the operation name, e.g. "PutBucketPolicy"
-	Input   map[string]any    // operation input; string values may hold {{.AccountID}} placeholders
-	Save    map[string]string // output paths to remember under a name, e.g. {"KeyId": "KeyMetadata.KeyId"}
+	Service string         // "s3", "s3control", "kms", "sts", ...
+	Action  string         // the operation name, e.g. "PutBucketPolicy"
+	Input   map[string]any // operation input; string values may hold {{.AccountID}} placeholders
+	// Save names output paths whose values later steps use as placeholders, e.g.
+	// {"KeyId": "KeyMetadata.KeyId"}.
+	Save map[string]string
 }
 
 // Check is one graded item of a lab.

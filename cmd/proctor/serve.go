@@ -60,7 +60,8 @@ func newServeCmd(a *app) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.DataDir, "data", defaultDataDir(), "data directory: database, keys, state (env PROCTOR_DATA)")
+	f.StringVar(&cfg.DataDir, "data", defaultDataDir(),
+		"data directory: database, keys, state (env PROCTOR_DATA)")
 	f.StringVar(&cfg.GRPCAddr, "grpc-addr", defaultGRPCAddr, "gRPC listener, HOST:PORT")
 	f.StringVar(&cfg.Backend, "backend", backendEmbedded,
 		"where sandboxes come from: embedded (awsim, in this process) or localstack "+
