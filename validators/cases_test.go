@@ -205,15 +205,21 @@ func TestCaseS3_5GraderDeniedIsError(t *testing.T) {
 		proctor.VerdictError, "AccessDenied")
 }
 
+// TestCaseS3_5EndpointDownIsError checks that every built-in validator of S3 and KMS says
+// ERROR, never FAIL, when the grader cannot reach the endpoint at all.
 func TestCaseS3_5EndpointDownIsError(t *testing.T) {
 	sb := newSandbox(t)
 	sb.grader.Endpoint = proctor.Endpoint{HTTPS: "https://127.0.0.1:1",
 		CABundle: sb.grader.Endpoint.CABundle}
 	for _, v := range []string{"s3.bucket_tls_only", "s3.bucket_not_public",
-		"s3.bucket_default_encryption", "s3.account_public_access_block"} {
+		"s3.bucket_default_encryption", "s3.account_public_access_block",
+		"kms.key_rotation", "kms.key_policy_not_public"} {
 		params := map[string]any{"bucket": sb.bucket}
-		if v == "s3.account_public_access_block" {
+		switch v {
+		case "s3.account_public_access_block", "kms.key_rotation":
 			params = nil
+		case "kms.key_policy_not_public":
+			params = map[string]any{"key": "alias/data"}
 		}
 		t.Run(v, func(t *testing.T) {
 			expect(t, sb.grade(t, v, params), proctor.VerdictError)
