@@ -16,6 +16,7 @@ import (
 	"github.com/proctorlabs/proctor"
 	"github.com/proctorlabs/proctor/awsclient"
 	"github.com/proctorlabs/proctor/labs/placeholder"
+	"github.com/proctorlabs/proctor/labs/suggest"
 )
 
 // clientFactories builds each SDK client a step may name, by the service name labs use.
@@ -56,7 +57,7 @@ type operation struct {
 func lookupOperation(service, action string) (operation, error) {
 	ct, ok := clientTypes[service]
 	if !ok {
-		if hint := suggestion(service, StepServices()); hint != "" {
+		if hint := suggest.DidYouMean(service, StepServices()); hint != "" {
 			return operation{}, fmt.Errorf("unknown service %q%s", service, hint)
 		}
 		return operation{}, fmt.Errorf("unknown service %q (services: %s)", service,
@@ -71,7 +72,7 @@ func lookupOperation(service, action string) (operation, error) {
 			}
 		}
 		return operation{}, fmt.Errorf("service %s has no operation %q%s", service, action,
-			suggestion(action, names))
+			suggest.DidYouMean(action, names))
 	}
 	return operation{method: m, input: m.Type.In(2), output: m.Type.Out(0)}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/proctorlabs/proctor/labs/suggest"
 )
 
 // field is one key of a YAML mapping and its value.
@@ -34,7 +36,7 @@ func (ps *problems) mapping(n *yaml.Node, what string, allowed []string) (map[st
 			continue
 		}
 		if allowed != nil && !containsString(allowed, k.Value) {
-			if hint := suggestion(k.Value, allowed); hint != "" {
+			if hint := suggest.DidYouMean(k.Value, allowed); hint != "" {
 				ps.at(k, "%s: unknown field %s%s", what, k.Value, hint)
 			} else {
 				ps.at(k, "%s: unknown field %s (fields: %s)", what, k.Value,

@@ -13,6 +13,7 @@ import (
 	"github.com/proctorlabs/proctor"
 	"github.com/proctorlabs/proctor/awsclient"
 	"github.com/proctorlabs/proctor/labs/placeholder"
+	"github.com/proctorlabs/proctor/labs/suggest"
 )
 
 // ParamType is the type of a validator parameter's value.
@@ -184,7 +185,7 @@ func (r *Registry) Lookup(name string) (proctor.Validator, bool) {
 func (r *Registry) CheckParams(name string, params map[string]any) []ParamProblem {
 	d, ok := r.defs[name]
 	if !ok {
-		if hint := suggestion(name, r.Names()); hint != "" {
+		if hint := suggest.DidYouMean(name, r.Names()); hint != "" {
 			return []ParamProblem{{Message: fmt.Sprintf("unknown validator %q%s", name, hint)}}
 		}
 		return []ParamProblem{{Message: fmt.Sprintf("unknown validator %q (validators: %s)",
@@ -206,7 +207,7 @@ func (d *Definition) params(raw map[string]any) (Params, []ParamProblem) {
 		if _, ok := declared[name]; !ok {
 			msg := fmt.Sprintf("%s has no parameter %q (parameters: %s)", d.Name, name,
 				strings.Join(d.paramNames(), ", "))
-			if hint := suggestion(name, d.paramNames()); hint != "" {
+			if hint := suggest.DidYouMean(name, d.paramNames()); hint != "" {
 				msg = fmt.Sprintf("%s has no parameter %q%s", d.Name, name, hint)
 			}
 			problems = append(problems, ParamProblem{Param: name, Message: msg})

@@ -1,8 +1,12 @@
-package labs
+// Package suggest proposes the name a person most likely meant when they mistype one: a
+// lab field, a step's operation, a validator or its parameter.
+package suggest
 
-// suggestion returns " (did you mean X?)" for the option closest to word when it is close
-// enough to be a typo, and "" otherwise, or when word is itself an option.
-func suggestion(word string, options []string) string {
+// DidYouMean returns " (did you mean X?)" for the option closest to word when it is close
+// enough to be a typo (an edit distance of at most a third of the word's length, plus
+// one), and "" otherwise, or when word is itself an option. Of options equally close, the
+// first wins.
+func DidYouMean(word string, options []string) string {
 	limit := len(word)/3 + 1
 	best, bestDist := "", limit+1
 	for _, o := range options {
@@ -11,7 +15,7 @@ func suggestion(word string, options []string) string {
 			// skipping it keeps a huge word from costing its length times every option.
 			continue
 		}
-		d := editDistance(word, o)
+		d := Distance(word, o)
 		if d == 0 {
 			return ""
 		}
@@ -25,8 +29,9 @@ func suggestion(word string, options []string) string {
 	return " (did you mean " + best + "?)"
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, in bytes. It takes time
+// proportional to the product of their lengths.
+func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -1,4 +1,4 @@
-package labs
+package suggest
 
 import (
 	"fmt"
@@ -16,8 +16,8 @@ func TestSuggestion(t *testing.T) {
 		{"PutBucketPolicy", ""}, // an exact match is not a typo
 	}
 	for _, tt := range tests {
-		if got := suggestion(tt.word, options); got != tt.want {
-			t.Errorf("suggestion(%q) = %q, want %q", tt.word, got, tt.want)
+		if got := DidYouMean(tt.word, options); got != tt.want {
+			t.Errorf("DidYouMean(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
 }
@@ -28,8 +28,8 @@ func TestEditDistance(t *testing.T) {
 		want int
 	}{{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"flaw", "lawn", 2}}
 	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		if got := Distance(tt.a, tt.b); got != tt.want {
+			t.Errorf("Distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
@@ -45,7 +45,7 @@ func TestSuggestionMatchesEveryDistance(t *testing.T) {
 		limit := len(w)/3 + 1
 		want, best := "", limit+1
 		for _, o := range options {
-			d := editDistance(w, o)
+			d := Distance(w, o)
 			if d == 0 {
 				want, best = "", -1
 				break
@@ -54,8 +54,8 @@ func TestSuggestionMatchesEveryDistance(t *testing.T) {
 				want, best = " (did you mean "+o+"?)", d
 			}
 		}
-		if got := suggestion(w, options); got != want {
-			t.Errorf("suggestion(%q) = %q, want %q", w, got, want)
+		if got := DidYouMean(w, options); got != want {
+			t.Errorf("DidYouMean(%q) = %q, want %q", w, got, want)
 		}
 	}
 }
@@ -69,6 +69,6 @@ func BenchmarkSuggestionHugeWord(b *testing.B) {
 		options[i] = fmt.Sprintf("PutBucketSetting%04d", i)
 	}
 	for range b.N {
-		suggestion(word, options)
+		DidYouMean(word, options)
 	}
 }
