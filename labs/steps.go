@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"reflect"
 	"strconv"
@@ -173,15 +174,46 @@ func (r *StepRunner) Run(ctx context.Context, target proctor.Target,
 		r.log.DebugContext(ctx, "lab step done", "step", i+1, "service", s.Service,
 			"action", s.Action, "account", target.AccountID)
 
-		for _, name := range sortedKeys(s.Save) {
-			got, err := outputValue(out[0], s.Save[name])
-			if err != nil {
-				return values, fail(fmt.Errorf("save %s: %w", name, err))
+		saveErr := func() error {
+			defer closeStreams(out[0])
+			for _, name := range sortedKeys(s.Save) {
+				got, err := outputValue(out[0], s.Save[name])
+				if err != nil {
+					return fmt.Errorf("save %s: %w", name, err)
+				}
+				values[name] = got
 			}
-			values[name] = got
+			return nil
+		}()
+		if saveErr != nil {
+			return values, fail(saveErr)
 		}
 	}
 	return values, nil
+}
+
+// closeStreams closes the streaming members of an SDK output (the Body of S3 GetObject,
+// say), which no step can save: left open, each would hold a connection to the sandbox's
+// endpoint until the server stops.
+func closeStreams(out reflect.Value) {
+	for out.Kind() == reflect.Pointer || out.Kind() == reflect.Interface {
+		if out.IsNil() {
+			return
+		}
+		out = out.Elem()
+	}
+	if out.Kind() != reflect.Struct {
+		return
+	}
+	for i := range out.NumField() {
+		f := out.Field(i)
+		if !out.Type().Field(i).IsExported() || f.Kind() != reflect.Interface || f.IsNil() {
+			continue
+		}
+		if c, ok := f.Interface().(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
 }
 
 // precheck finds the steps that cannot run whatever the sandbox (an unknown operation, an
