@@ -383,3 +383,31 @@ func TestFailedSetupWhoseReleaseFails(t *testing.T) {
 		t.Errorf("the released sandbox keeps its credentials")
 	}
 }
+
+// TestDeleteFailedReleasesNothing checks that deleting a FAILED sandbox, whose account was
+// released when it failed, marks it DELETED without releasing that account id again: the
+// backend may have lent the account to someone else since.
+func TestDeleteFailedReleasesNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	if _, err := e.svc.CreateSandbox(ctx, alice, "broken-lab", ""); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Fatalf("CreateSandbox of the broken lab: %v, want EFailedPrecondition", err)
+	}
+	list, _, err := e.svc.Sandboxes(ctx, alice, proctor.Page{})
+	if err != nil || len(list) != 1 || list[0].State != proctor.SandboxFailed {
+		t.Fatalf("Sandboxes = %v, %v; want one FAILED", names(list), err)
+	}
+
+	e.prov.failRelease = 1 // a release would use this up
+	got, err := e.svc.DeleteSandbox(ctx, alice, list[0].Name)
+	if err != nil || got.State != proctor.SandboxDeleted {
+		t.Fatalf("DeleteSandbox = %+v, %v; want DELETED", got, err)
+	}
+	if e.prov.failRelease != 1 {
+		t.Errorf("deleting the FAILED sandbox released account %s again", list[0].AccountID)
+	}
+	if st := e.stored(t, list[0].Name).State; st != proctor.SandboxDeleted {
+		t.Errorf("stored state = %s, want DELETED", st)
+	}
+}

@@ -94,7 +94,8 @@ func (s *Service) Sandboxes(ctx context.Context, caller proctor.Caller, page pro
 }
 
 // DeleteSandbox releases the sandbox's account and returns it DELETED. Deleting a sandbox
-// that is already DELETED or EXPIRED returns it unchanged. When the release fails the
+// that is already DELETED or EXPIRED returns it unchanged; a FAILED one, which holds no
+// account, becomes DELETED without a release. When the release fails the
 // sandbox is returned CLEANING and the reaper retries the release.
 //
 // Errors: a sandbox the caller may not see is ENotFound; an instructor, who may see but not
@@ -119,6 +120,17 @@ func (s *Service) DeleteSandbox(ctx context.Context, caller proctor.Caller, name
 
 	switch sb.State {
 	case proctor.SandboxDeleted, proctor.SandboxExpired:
+		return redact(sb, caller), nil
+	case proctor.SandboxFailed:
+		// A FAILED sandbox holds no account: it never got one, or it was released before
+		// the sandbox became FAILED. Releasing its account id again could destroy the
+		// sandbox of whoever the backend has lent that account to since.
+		forgetCredentials(sb)
+		sb.State, sb.Message = proctor.SandboxDeleted, ""
+		if err := s.store.UpdateSandbox(ctx, sb); err != nil {
+			return nil, err
+		}
+		s.log.InfoContext(ctx, "sandbox deleted", "sandbox", name, "by", caller.Subject)
 		return redact(sb, caller), nil
 	case proctor.SandboxQuarantined:
 		return nil, proctor.Errorf(proctor.EFailedPrecondition,
