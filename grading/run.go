@@ -105,7 +105,7 @@ func (s *Service) grade(r *run, lab *proctor.Lab, target proctor.Target) {
 	final.Results = out.Results
 	final.Score, final.MaxScore, final.Passed = out.Score, out.MaxScore, out.Passed
 	final.CompleteTime = s.now().UTC()
-	if err := s.store.UpdateAttempt(context.WithoutCancel(s.base), &final); err != nil {
+	if err := s.saveGraded(&final); err != nil {
 		s.log.Error("graded attempt not saved", "attempt", name, "error", err)
 	}
 	s.log.Info("attempt graded", "attempt", name, "lab", lab.ID, "score", out.Score,
@@ -117,6 +117,36 @@ func (s *Service) grade(r *run, lab *proctor.Lab, target proctor.Target) {
 	r.finished = true
 	r.notifyLocked()
 	r.mu.Unlock()
+}
+
+// saveTries is how many times a graded attempt is offered to the store, and saveBackoff the
+// pause before the second try, doubled before each further one.
+const (
+	saveTries   = 5
+	saveBackoff = 50 * time.Millisecond
+)
+
+// saveGraded stores a graded attempt, trying again after a failure (a database busy for
+// longer than its timeout, say), since an attempt left GRADING in the store would be
+// graded all over again at the next start and shows no result until then. It stops
+// retrying when the service closes, and returns the last error.
+func (s *Service) saveGraded(a *proctor.Attempt) error {
+	ctx := context.WithoutCancel(s.base)
+	wait := saveBackoff
+	var err error
+	for try := 1; ; try++ {
+		if err = s.store.UpdateAttempt(ctx, a); err == nil || try == saveTries {
+			return err
+		}
+		s.log.Warn("graded attempt not saved; trying again", "attempt", a.Name,
+			"try", try, "error", err)
+		select {
+		case <-time.After(wait):
+		case <-s.base.Done():
+			return err
+		}
+		wait *= 2
+	}
 }
 
 // WatchAttempt calls fn with every completed check's result, in completion order (those
