@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/proctorlabs/proctor"
 )
@@ -349,9 +350,14 @@ func (s *Service) release(ctx context.Context, sb *proctor.Sandbox) bool {
 // noAccount is the message of a sandbox for which the backend lent no account.
 const noAccount = "the backend could not lend an account; retry later"
 
+// truncate shortens s to at most n bytes and "...", cutting on a character boundary so
+// that the result stays valid UTF-8, as protobuf strings must be.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }

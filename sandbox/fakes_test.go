@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -110,10 +111,15 @@ var catalog = fakeCatalog{
 	"slow-lab": {ID: "slow-lab", Services: []string{"s3"}, Setup: []proctor.Step{
 		{Service: "s3", Action: "Block"}}},
 	"guardduty-lab": {ID: "guardduty-lab", Services: []string{"s3", "guardduty"}},
+	// A setup whose error is long and not ASCII: "x" and then 400 two-byte letters.
+	"accented-lab": {ID: "accented-lab", Services: []string{"s3"}, Setup: []proctor.Step{
+		{Service: "s3", Action: "FailWith",
+			Input: map[string]any{"message": "x" + strings.Repeat("é", 400)}}}},
 }
 
-// fakeSteps records the targets it ran steps for. A step whose action is "Fail" fails; one
-// whose action is "Block" waits for release (or the context).
+// fakeSteps records the targets it ran steps for. A step whose action is "Fail" fails, one
+// whose action is "FailWith" fails with its input's message, and one whose action is
+// "Block" waits for release (or the context).
 type fakeSteps struct {
 	mu      sync.Mutex
 	targets []proctor.Target
@@ -133,6 +139,8 @@ func (f *fakeSteps) RunSteps(ctx context.Context, t proctor.Target, steps []proc
 		switch s.Action {
 		case "Fail":
 			return fmt.Errorf("step %d (%s.%s): AccessDenied", i+1, s.Service, s.Action)
+		case "FailWith":
+			return errors.New(s.Input["message"].(string))
 		case "Block":
 			f.started <- struct{}{}
 			select {

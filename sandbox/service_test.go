@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -364,5 +365,26 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log holds the secret %q:\n%s", secret, logs.String())
 		}
+	}
+}
+
+// TestSetupFailureMessageIsValidUTF8 checks that a long setup error is shortened on a
+// character boundary: the message must stay valid UTF-8, or no API response could carry
+// the sandbox.
+func TestSetupFailureMessageIsValidUTF8(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	if _, err := e.svc.CreateSandbox(ctx, alice, "accented-lab", ""); codeOf(err) !=
+		proctor.EFailedPrecondition {
+		t.Fatalf("CreateSandbox: %v, want EFailedPrecondition", err)
+	}
+	list, _, err := e.svc.Sandboxes(ctx, alice, proctor.Page{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Sandboxes = %v, %v; want one", names(list), err)
+	}
+	msg := list[0].Message
+	if !utf8.ValidString(msg) || !strings.Contains(msg, "xéé") || !strings.HasSuffix(msg,
+		"...") {
+		t.Errorf("message %q is not valid UTF-8 or not the shortened error", msg)
 	}
 }
