@@ -126,3 +126,11 @@ func TestCheckRequestID(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRequestIDDoesNotEchoAHugeID(t *testing.T) {
+	v := proctor.CheckRequestID("request_id", strings.Repeat("x", 1<<20))
+	if v == nil || len(v.Description) > 200 {
+		t.Errorf("violation of a 1 MiB id: %d bytes of description, want a short one",
+			len(v.Description))
+	}
+}

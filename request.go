@@ -20,7 +20,11 @@ func CheckRequestID(field, id string) *FieldViolation {
 	if !bad {
 		return nil
 	}
+	shown := id
+	if len(shown) > MaxRequestIDLength {
+		shown = shown[:MaxRequestIDLength] + "..." // a huge id is not echoed whole
+	}
 	return &FieldViolation{Field: field, Description: fmt.Sprintf(
 		"%q is not a request id: want at most %d letters, digits, '-', '_', '.' or ':', "+
-			"such as a UUID", id, MaxRequestIDLength)}
+			"such as a UUID", shown, MaxRequestIDLength)}
 }
