@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -116,6 +117,8 @@ func (s *Server) CreateAccount(ctx context.Context) (*Account, error) {
 // DeleteAccount removes an account and all of its state: keys, buckets with their objects,
 // KMS keys and aliases. Its credentials stop working at once. Deleting an unknown account is
 // an error.
+//
+// Deleting an account that does not exist returns an error that wraps [ErrNoAccount].
 func (s *Server) DeleteAccount(ctx context.Context, accountID string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("awsim: delete account: %w", err)
@@ -124,7 +127,7 @@ func (s *Server) DeleteAccount(ctx context.Context, accountID string) error {
 	a, ok := s.st.Accounts[accountID]
 	if !ok {
 		s.mu.Unlock()
-		return fmt.Errorf("awsim: delete account: no account %q", accountID)
+		return fmt.Errorf("awsim: delete account %q: %w", accountID, ErrNoAccount)
 	}
 	delete(s.st.Accounts, accountID)
 	for _, id := range a.keyIDs {
@@ -189,3 +192,6 @@ func randomAccountID() (string, error) {
 	}
 	return fmt.Sprintf("%012d", n.Int64()+100_000_000_000), nil
 }
+
+// ErrNoAccount is wrapped by the errors of operations on an account that does not exist.
+var ErrNoAccount = errors.New("no such account")

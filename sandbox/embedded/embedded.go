@@ -5,6 +5,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -97,9 +98,7 @@ func credentials(c awsim.Credentials) proctor.Credentials {
 // working at once. Releasing an account that is already gone is not an error.
 func (p *Provisioner) Release(ctx context.Context, accountID string) error {
 	err := p.srv.DeleteAccount(ctx, accountID)
-	// TODO: awsim reports an unknown account only in its message; a sentinel error would
-	// spare this match, which a reworded message would break (the tests would notice).
-	if err != nil && strings.Contains(err.Error(), "no account") {
+	if errors.Is(err, awsim.ErrNoAccount) {
 		return nil
 	}
 	if err != nil {
