@@ -1,6 +1,9 @@
 package proctor
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Role is what a caller may do.
 type Role string
@@ -44,6 +47,10 @@ type SandboxService interface {
 	Sandboxes(ctx context.Context, caller Caller, page Page) ([]*Sandbox, string, error)
 	// DeleteSandbox releases the sandbox's account and marks it DELETED.
 	DeleteSandbox(ctx context.Context, caller Caller, name string) (*Sandbox, error)
+	// ExtendSandbox pushes a READY sandbox's expiry back by the duration, within the
+	// service's longest lifetime; only its owner or an admin may.
+	ExtendSandbox(ctx context.Context, caller Caller, name string,
+		by time.Duration) (*Sandbox, error)
 }
 
 // AttemptEvent is one step of an attempt's grading: a check's result as it completes, then

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/proctorlabs/proctor"
 )
@@ -139,6 +140,21 @@ func (f *fakeSandboxes) DeleteSandbox(ctx context.Context, caller proctor.Caller
 	d := *s
 	d.State = proctor.SandboxDeleted
 	return &d, nil
+}
+
+func (f *fakeSandboxes) ExtendSandbox(ctx context.Context, caller proctor.Caller,
+	name string, by time.Duration) (*proctor.Sandbox, error) {
+	if err := f.record(call{Method: "ExtendSandbox", Caller: caller,
+		Args: []string{name, by.String()}}); err != nil {
+		return nil, err
+	}
+	s, err := f.visible(caller, name)
+	if err != nil {
+		return nil, err
+	}
+	e := *s
+	e.ExpireTime = e.ExpireTime.Add(by)
+	return &e, nil
 }
 
 // pageOf returns the page of items that page asks for, with offset tokens.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/proctorlabs/proctor"
 	pb "github.com/proctorlabs/proctor/gen/proctor/v1"
@@ -119,4 +120,36 @@ func (s *sandboxServer) DeleteSandbox(ctx context.Context, req *pb.DeleteSandbox
 		return nil, err
 	}
 	return &pb.DeleteSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
+}
+
+// maxExtension bounds one ExtendSandbox request; the service bounds the whole lifetime.
+const maxExtension = 24 * time.Hour
+
+// ExtendSandbox gives the caller's sandbox more time.
+func (s *sandboxServer) ExtendSandbox(ctx context.Context, req *pb.ExtendSandboxRequest) (
+	*pb.ExtendSandboxResponse, error) {
+	caller, err := callerFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var v violations
+	name := v.sandboxName("name", req.GetName())
+	var by time.Duration
+	switch ext := req.GetExtension(); {
+	case ext == nil:
+		v.add("extension", "required, e.g. 3600s")
+	case ext.CheckValid() != nil || ext.AsDuration() <= 0 || ext.AsDuration() > maxExtension:
+		v.add("extension", "must be positive and at most %s", maxExtension)
+	default:
+		by = ext.AsDuration()
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+
+	sb, err := s.svc.ExtendSandbox(ctx, caller, name, by)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.ExtendSandboxResponse{Sandbox: sandboxProto(sb, caller, s.caPEM)}, nil
 }

@@ -213,6 +213,18 @@ func TestLearnerPath(t *testing.T) {
 		t.Errorf("sandbox instructions do not name the sandbox's bucket:\n%s", out)
 	}
 
+	var extended struct {
+		ExpireTime time.Time `json:"expireTime"`
+	}
+	var before struct {
+		ExpireTime time.Time `json:"expireTime"`
+	}
+	lastJSON(t, alice.must("sandbox", "get", sb.Name, "-o", "json"), &before)
+	lastJSON(t, alice.must("sandbox", "extend", sb.Name, "--by", "30m", "-o", "json"), &extended)
+	if got := extended.ExpireTime.Sub(before.ExpireTime); got < 29*time.Minute {
+		t.Errorf("sandbox extend --by 30m moved the expiry by %s", got)
+	}
+
 	var first attemptJSON
 	lastJSON(t, alice.must("attempt", "submit", sb.Name, "-o", "json"), &first)
 	if first.Passed || first.Score != 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	pb "github.com/proctorlabs/proctor/gen/proctor/v1"
 )
@@ -18,7 +19,8 @@ func init() { registerCommand(newSandboxCmd) }
 func newSandboxCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "sandbox", Short: "Create, inspect and delete your sandboxes"}
 	cmd.AddCommand(newSandboxCreateCmd(a), newSandboxGetCmd(a), newSandboxListCmd(a),
-		newSandboxDeleteCmd(a), newSandboxEnvCmd(a), newSandboxInstructionsCmd(a))
+		newSandboxDeleteCmd(a), newSandboxEnvCmd(a), newSandboxInstructionsCmd(a),
+		newSandboxExtendCmd(a))
 	return cmd
 }
 
@@ -164,6 +166,30 @@ func sandboxName(s string) string {
 		return s
 	}
 	return "sandboxes/" + s
+}
+
+func newSandboxExtendCmd(a *app) *cobra.Command {
+	var by time.Duration
+	cmd := &cobra.Command{
+		Use:   "extend NAME --by DURATION",
+		Short: "Give a sandbox more time before it expires",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.dial()
+			if err != nil {
+				return err
+			}
+			defer c.conn.Close()
+			resp, err := c.sandbox.ExtendSandbox(cmd.Context(), &pb.ExtendSandboxRequest{
+				Name: sandboxName(args[0]), Extension: durationpb.New(by)})
+			if err != nil {
+				return apiError(err)
+			}
+			return a.printSandboxes(resp.GetSandbox())
+		},
+	}
+	cmd.Flags().DurationVar(&by, "by", time.Hour, "how much longer, e.g. 30m or 2h")
+	return cmd
 }
 
 func newSandboxInstructionsCmd(a *app) *cobra.Command {

@@ -9,6 +9,7 @@ package proctorv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -797,12 +798,114 @@ func (x *DeleteSandboxResponse) GetSandbox() *Sandbox {
 	return nil
 }
 
+// ExtendSandboxRequest asks for more time in a sandbox.
+type ExtendSandboxRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sandbox's name, sandboxes/{sandbox}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// How much longer the sandbox should live, counted from the later of now and its
+	// current expiry; positive, at most 24 hours.
+	Extension     *durationpb.Duration `protobuf:"bytes,2,opt,name=extension,proto3" json:"extension,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExtendSandboxRequest) Reset() {
+	*x = ExtendSandboxRequest{}
+	mi := &file_proctor_v1_sandbox_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExtendSandboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExtendSandboxRequest) ProtoMessage() {}
+
+func (x *ExtendSandboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_proctor_v1_sandbox_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExtendSandboxRequest.ProtoReflect.Descriptor instead.
+func (*ExtendSandboxRequest) Descriptor() ([]byte, []int) {
+	return file_proctor_v1_sandbox_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ExtendSandboxRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ExtendSandboxRequest) GetExtension() *durationpb.Duration {
+	if x != nil {
+		return x.Extension
+	}
+	return nil
+}
+
+// ExtendSandboxResponse is the answer to ExtendSandbox.
+type ExtendSandboxResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sandbox, with its new expire_time.
+	Sandbox       *Sandbox `protobuf:"bytes,1,opt,name=sandbox,proto3" json:"sandbox,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExtendSandboxResponse) Reset() {
+	*x = ExtendSandboxResponse{}
+	mi := &file_proctor_v1_sandbox_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExtendSandboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExtendSandboxResponse) ProtoMessage() {}
+
+func (x *ExtendSandboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_proctor_v1_sandbox_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExtendSandboxResponse.ProtoReflect.Descriptor instead.
+func (*ExtendSandboxResponse) Descriptor() ([]byte, []int) {
+	return file_proctor_v1_sandbox_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ExtendSandboxResponse) GetSandbox() *Sandbox {
+	if x != nil {
+		return x.Sandbox
+	}
+	return nil
+}
+
 var File_proctor_v1_sandbox_proto protoreflect.FileDescriptor
 
 const file_proctor_v1_sandbox_proto_rawDesc = "" +
 	"\n" +
 	"\x18proctor/v1/sandbox.proto\x12\n" +
-	"proctor.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x05\n" +
+	"proctor.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x05\n" +
 	"\aSandbox\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03lab\x18\x02 \x01(\tR\x03lab\x12\x14\n" +
@@ -860,13 +963,19 @@ const file_proctor_v1_sandbox_proto_rawDesc = "" +
 	"\x14DeleteSandboxRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"F\n" +
 	"\x15DeleteSandboxResponse\x12-\n" +
-	"\asandbox\x18\x01 \x01(\v2\x13.proctor.v1.SandboxR\asandbox2\xdf\x02\n" +
+	"\asandbox\x18\x01 \x01(\v2\x13.proctor.v1.SandboxR\asandbox\"c\n" +
+	"\x14ExtendSandboxRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x127\n" +
+	"\textension\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\textension\"F\n" +
+	"\x15ExtendSandboxResponse\x12-\n" +
+	"\asandbox\x18\x01 \x01(\v2\x13.proctor.v1.SandboxR\asandbox2\xb5\x03\n" +
 	"\x0eSandboxService\x12T\n" +
 	"\rCreateSandbox\x12 .proctor.v1.CreateSandboxRequest\x1a!.proctor.v1.CreateSandboxResponse\x12K\n" +
 	"\n" +
 	"GetSandbox\x12\x1d.proctor.v1.GetSandboxRequest\x1a\x1e.proctor.v1.GetSandboxResponse\x12T\n" +
 	"\rListSandboxes\x12 .proctor.v1.ListSandboxesRequest\x1a!.proctor.v1.ListSandboxesResponse\x12T\n" +
-	"\rDeleteSandbox\x12 .proctor.v1.DeleteSandboxRequest\x1a!.proctor.v1.DeleteSandboxResponseB9Z7github.com/proctorlabs/proctor/gen/proctor/v1;proctorv1b\x06proto3"
+	"\rDeleteSandbox\x12 .proctor.v1.DeleteSandboxRequest\x1a!.proctor.v1.DeleteSandboxResponse\x12T\n" +
+	"\rExtendSandbox\x12 .proctor.v1.ExtendSandboxRequest\x1a!.proctor.v1.ExtendSandboxResponseB9Z7github.com/proctorlabs/proctor/gen/proctor/v1;proctorv1b\x06proto3"
 
 var (
 	file_proctor_v1_sandbox_proto_rawDescOnce sync.Once
@@ -881,7 +990,7 @@ func file_proctor_v1_sandbox_proto_rawDescGZIP() []byte {
 }
 
 var file_proctor_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_proctor_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_proctor_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_proctor_v1_sandbox_proto_goTypes = []any{
 	(Sandbox_State)(0),            // 0: proctor.v1.Sandbox.State
 	(*Sandbox)(nil),               // 1: proctor.v1.Sandbox
@@ -895,31 +1004,38 @@ var file_proctor_v1_sandbox_proto_goTypes = []any{
 	(*ListSandboxesResponse)(nil), // 9: proctor.v1.ListSandboxesResponse
 	(*DeleteSandboxRequest)(nil),  // 10: proctor.v1.DeleteSandboxRequest
 	(*DeleteSandboxResponse)(nil), // 11: proctor.v1.DeleteSandboxResponse
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*ExtendSandboxRequest)(nil),  // 12: proctor.v1.ExtendSandboxRequest
+	(*ExtendSandboxResponse)(nil), // 13: proctor.v1.ExtendSandboxResponse
+	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
 }
 var file_proctor_v1_sandbox_proto_depIdxs = []int32{
 	0,  // 0: proctor.v1.Sandbox.state:type_name -> proctor.v1.Sandbox.State
 	2,  // 1: proctor.v1.Sandbox.endpoint:type_name -> proctor.v1.Endpoint
 	3,  // 2: proctor.v1.Sandbox.credentials:type_name -> proctor.v1.Credentials
-	12, // 3: proctor.v1.Sandbox.create_time:type_name -> google.protobuf.Timestamp
-	12, // 4: proctor.v1.Sandbox.expire_time:type_name -> google.protobuf.Timestamp
+	14, // 3: proctor.v1.Sandbox.create_time:type_name -> google.protobuf.Timestamp
+	14, // 4: proctor.v1.Sandbox.expire_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: proctor.v1.CreateSandboxResponse.sandbox:type_name -> proctor.v1.Sandbox
 	1,  // 6: proctor.v1.GetSandboxResponse.sandbox:type_name -> proctor.v1.Sandbox
 	1,  // 7: proctor.v1.ListSandboxesResponse.sandboxes:type_name -> proctor.v1.Sandbox
 	1,  // 8: proctor.v1.DeleteSandboxResponse.sandbox:type_name -> proctor.v1.Sandbox
-	4,  // 9: proctor.v1.SandboxService.CreateSandbox:input_type -> proctor.v1.CreateSandboxRequest
-	6,  // 10: proctor.v1.SandboxService.GetSandbox:input_type -> proctor.v1.GetSandboxRequest
-	8,  // 11: proctor.v1.SandboxService.ListSandboxes:input_type -> proctor.v1.ListSandboxesRequest
-	10, // 12: proctor.v1.SandboxService.DeleteSandbox:input_type -> proctor.v1.DeleteSandboxRequest
-	5,  // 13: proctor.v1.SandboxService.CreateSandbox:output_type -> proctor.v1.CreateSandboxResponse
-	7,  // 14: proctor.v1.SandboxService.GetSandbox:output_type -> proctor.v1.GetSandboxResponse
-	9,  // 15: proctor.v1.SandboxService.ListSandboxes:output_type -> proctor.v1.ListSandboxesResponse
-	11, // 16: proctor.v1.SandboxService.DeleteSandbox:output_type -> proctor.v1.DeleteSandboxResponse
-	13, // [13:17] is the sub-list for method output_type
-	9,  // [9:13] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	15, // 9: proctor.v1.ExtendSandboxRequest.extension:type_name -> google.protobuf.Duration
+	1,  // 10: proctor.v1.ExtendSandboxResponse.sandbox:type_name -> proctor.v1.Sandbox
+	4,  // 11: proctor.v1.SandboxService.CreateSandbox:input_type -> proctor.v1.CreateSandboxRequest
+	6,  // 12: proctor.v1.SandboxService.GetSandbox:input_type -> proctor.v1.GetSandboxRequest
+	8,  // 13: proctor.v1.SandboxService.ListSandboxes:input_type -> proctor.v1.ListSandboxesRequest
+	10, // 14: proctor.v1.SandboxService.DeleteSandbox:input_type -> proctor.v1.DeleteSandboxRequest
+	12, // 15: proctor.v1.SandboxService.ExtendSandbox:input_type -> proctor.v1.ExtendSandboxRequest
+	5,  // 16: proctor.v1.SandboxService.CreateSandbox:output_type -> proctor.v1.CreateSandboxResponse
+	7,  // 17: proctor.v1.SandboxService.GetSandbox:output_type -> proctor.v1.GetSandboxResponse
+	9,  // 18: proctor.v1.SandboxService.ListSandboxes:output_type -> proctor.v1.ListSandboxesResponse
+	11, // 19: proctor.v1.SandboxService.DeleteSandbox:output_type -> proctor.v1.DeleteSandboxResponse
+	13, // 20: proctor.v1.SandboxService.ExtendSandbox:output_type -> proctor.v1.ExtendSandboxResponse
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_proctor_v1_sandbox_proto_init() }
@@ -933,7 +1049,7 @@ func file_proctor_v1_sandbox_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_proctor_v1_sandbox_proto_rawDesc), len(file_proctor_v1_sandbox_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   11,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

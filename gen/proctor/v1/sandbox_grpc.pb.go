@@ -23,6 +23,7 @@ const (
 	SandboxService_GetSandbox_FullMethodName    = "/proctor.v1.SandboxService/GetSandbox"
 	SandboxService_ListSandboxes_FullMethodName = "/proctor.v1.SandboxService/ListSandboxes"
 	SandboxService_DeleteSandbox_FullMethodName = "/proctor.v1.SandboxService/DeleteSandbox"
+	SandboxService_ExtendSandbox_FullMethodName = "/proctor.v1.SandboxService/ExtendSandbox"
 )
 
 // SandboxServiceClient is the client API for SandboxService service.
@@ -44,6 +45,9 @@ type SandboxServiceClient interface {
 	ListSandboxes(ctx context.Context, in *ListSandboxesRequest, opts ...grpc.CallOption) (*ListSandboxesResponse, error)
 	// DeleteSandbox releases the sandbox's account and returns the sandbox, now DELETED.
 	DeleteSandbox(ctx context.Context, in *DeleteSandboxRequest, opts ...grpc.CallOption) (*DeleteSandboxResponse, error)
+	// ExtendSandbox pushes a READY sandbox's expiry back, within the server's longest
+	// lifetime for a sandbox, and returns the sandbox with its new expire_time.
+	ExtendSandbox(ctx context.Context, in *ExtendSandboxRequest, opts ...grpc.CallOption) (*ExtendSandboxResponse, error)
 }
 
 type sandboxServiceClient struct {
@@ -94,6 +98,16 @@ func (c *sandboxServiceClient) DeleteSandbox(ctx context.Context, in *DeleteSand
 	return out, nil
 }
 
+func (c *sandboxServiceClient) ExtendSandbox(ctx context.Context, in *ExtendSandboxRequest, opts ...grpc.CallOption) (*ExtendSandboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExtendSandboxResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ExtendSandbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SandboxServiceServer is the server API for SandboxService service.
 // All implementations must embed UnimplementedSandboxServiceServer
 // for forward compatibility.
@@ -113,6 +127,9 @@ type SandboxServiceServer interface {
 	ListSandboxes(context.Context, *ListSandboxesRequest) (*ListSandboxesResponse, error)
 	// DeleteSandbox releases the sandbox's account and returns the sandbox, now DELETED.
 	DeleteSandbox(context.Context, *DeleteSandboxRequest) (*DeleteSandboxResponse, error)
+	// ExtendSandbox pushes a READY sandbox's expiry back, within the server's longest
+	// lifetime for a sandbox, and returns the sandbox with its new expire_time.
+	ExtendSandbox(context.Context, *ExtendSandboxRequest) (*ExtendSandboxResponse, error)
 	mustEmbedUnimplementedSandboxServiceServer()
 }
 
@@ -134,6 +151,9 @@ func (UnimplementedSandboxServiceServer) ListSandboxes(context.Context, *ListSan
 }
 func (UnimplementedSandboxServiceServer) DeleteSandbox(context.Context, *DeleteSandboxRequest) (*DeleteSandboxResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteSandbox not implemented")
+}
+func (UnimplementedSandboxServiceServer) ExtendSandbox(context.Context, *ExtendSandboxRequest) (*ExtendSandboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExtendSandbox not implemented")
 }
 func (UnimplementedSandboxServiceServer) mustEmbedUnimplementedSandboxServiceServer() {}
 func (UnimplementedSandboxServiceServer) testEmbeddedByValue()                        {}
@@ -228,6 +248,24 @@ func _SandboxService_DeleteSandbox_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SandboxService_ExtendSandbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExtendSandboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ExtendSandbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ExtendSandbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ExtendSandbox(ctx, req.(*ExtendSandboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SandboxService_ServiceDesc is the grpc.ServiceDesc for SandboxService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -250,6 +288,10 @@ var SandboxService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteSandbox",
 			Handler:    _SandboxService_DeleteSandbox_Handler,
+		},
+		{
+			MethodName: "ExtendSandbox",
+			Handler:    _SandboxService_ExtendSandbox_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
