@@ -134,3 +134,35 @@ func TestCheckRequestIDDoesNotEchoAHugeID(t *testing.T) {
 			len(v.Description))
 	}
 }
+
+func TestResourceNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"sandboxes/sb-1a2b": true, "sandboxes/a": true,
+		"sandboxes/" + strings.Repeat("a", 63): true,
+		"sandboxes/" + strings.Repeat("a", 64): false,
+		"sandboxes/0abc": false, "sandboxes/sb-": false, "sandboxes/SB": false,
+		"sandboxes/": false, "sb-1": false, "sandboxes/sb/attempts/a": false,
+		"sandboxes/sb_1": false,
+	} {
+		if got := proctor.ValidSandboxName(name); got != want {
+			t.Errorf("ValidSandboxName(%q) = %v, want %v", name, got, want)
+		}
+	}
+	tests := []struct {
+		name, sandbox string
+		ok            bool
+	}{
+		{"sandboxes/sb-1/attempts/at-2", "sandboxes/sb-1", true},
+		{"sandboxes/sb-1/attempts/", "", false},
+		{"sandboxes/sb-1/attempts/at-2/x", "", false},
+		{"sandboxes/sb-1/tries/at-2", "", false},
+		{"sandboxes/9/attempts/at-2", "", false},
+	}
+	for _, tt := range tests {
+		sb, ok := proctor.ParseAttemptName(tt.name)
+		if sb != tt.sandbox || ok != tt.ok {
+			t.Errorf("ParseAttemptName(%q) = %q, %v; want %q, %v", tt.name, sb, ok,
+				tt.sandbox, tt.ok)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sync"
 	"time"
 
@@ -118,17 +117,10 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// Resource names: "sandboxes/{sandbox}" and "sandboxes/{sandbox}/attempts/{attempt}".
-var (
-	sandboxNameRE = regexp.MustCompile(`^sandboxes/[a-z][a-z0-9-]{0,62}$`)
-	attemptNameRE = regexp.MustCompile(`^(sandboxes/[a-z][a-z0-9-]{0,62})/attempts/` +
-		`[a-z][a-z0-9-]{0,62}$`)
-)
-
 // checkSubmit validates the arguments of a submission, reporting every bad field.
 func checkSubmit(sandbox, requestID string) error {
 	var fields []proctor.FieldViolation
-	if !sandboxNameRE.MatchString(sandbox) {
+	if !proctor.ValidSandboxName(sandbox) {
 		fields = append(fields, proctor.FieldViolation{Field: "sandbox", Description: fmt.Sprintf(
 			"%q is not of the form sandboxes/{sandbox}", sandbox)})
 	}
@@ -143,13 +135,13 @@ func checkSubmit(sandbox, requestID string) error {
 
 // sandboxOf returns the sandbox of an attempt's name, or EInvalid on the field "name".
 func sandboxOf(name string) (string, error) {
-	m := attemptNameRE.FindStringSubmatch(name)
-	if m == nil {
+	sandbox, ok := proctor.ParseAttemptName(name)
+	if !ok {
 		return "", proctor.InvalidFields("invalid attempt name", proctor.FieldViolation{
 			Field: "name", Description: fmt.Sprintf(
 				"%q is not of the form sandboxes/{sandbox}/attempts/{attempt}", name)})
 	}
-	return m[1], nil
+	return sandbox, nil
 }
 
 func unauthenticated(c proctor.Caller) error {
@@ -320,7 +312,7 @@ func (s *Service) Attempts(ctx context.Context, caller proctor.Caller, sandbox s
 	if err := unauthenticated(caller); err != nil {
 		return nil, "", err
 	}
-	if !sandboxNameRE.MatchString(sandbox) {
+	if !proctor.ValidSandboxName(sandbox) {
 		return nil, "", proctor.InvalidFields("invalid sandbox name", proctor.FieldViolation{
 			Field: "parent", Description: fmt.Sprintf(
 				"%q is not of the form sandboxes/{sandbox}", sandbox)})

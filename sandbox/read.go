@@ -3,18 +3,14 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/proctorlabs/proctor"
 )
 
-// nameRE matches a sandbox's resource name.
-var nameRE = regexp.MustCompile(`^sandboxes/[a-z][a-z0-9-]{0,62}$`)
-
 // checkName returns EInvalid, on the field "name", unless name is a sandbox's resource name.
 func checkName(name string) error {
-	if nameRE.MatchString(name) {
+	if proctor.ValidSandboxName(name) {
 		return nil
 	}
 	return proctor.InvalidFields("invalid sandbox name", proctor.FieldViolation{

@@ -17,11 +17,6 @@ const (
 var (
 	// labIDPattern is a lab id: lower-case words of letters and digits joined by '-'.
 	labIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	// resourceIDPattern is the id of a sandbox or an attempt: 1 to 63 lower-case letters,
-	// digits and '-', starting with a letter and not ending with a '-'. The sandbox and
-	// grading services accept no id that starts otherwise, so the server must not either:
-	// it would pass them a name they reject under their own field names.
-	resourceIDPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
 
 // violations collects every problem of a request, so that the caller learns of all of them
@@ -78,8 +73,7 @@ func (v *violations) sandboxName(field, name string) string {
 		v.add(field, "is required: a sandbox name such as sandboxes/sb-1")
 		return ""
 	}
-	id, ok := strings.CutPrefix(name, "sandboxes/")
-	if !ok || !resourceIDPattern.MatchString(id) {
+	if !proctor.ValidSandboxName(name) {
 		v.add(field, "%s is not a sandbox name: want sandboxes/{sandbox} with an id of 1 "+
 			"to 63 lower-case letters, digits and '-' that starts with a letter", quote(name))
 		return ""
@@ -94,9 +88,7 @@ func (v *violations) attemptName(field, name string) string {
 		v.add(field, "is required: an attempt name such as sandboxes/sb-1/attempts/a-1")
 		return ""
 	}
-	parts := strings.Split(name, "/")
-	if len(parts) != 4 || parts[0] != "sandboxes" || parts[2] != "attempts" ||
-		!resourceIDPattern.MatchString(parts[1]) || !resourceIDPattern.MatchString(parts[3]) {
+	if _, ok := proctor.ParseAttemptName(name); !ok {
 		v.add(field, "%s is not an attempt name: want sandboxes/{sandbox}/attempts/{attempt} "+
 			"with ids of 1 to 63 lower-case letters, digits and '-' that start with a letter",
 			quote(name))
