@@ -47,6 +47,8 @@ func buildServices() (map[string]*service, error) {
 	}{
 		{"sts", familyQuery, false, stsHandlers(),
 			func(m *models.Service) protocol.Codec { return protocol.NewQuery(m) }},
+		{"iam", familyQuery, false, iamHandlers(),
+			func(m *models.Service) protocol.Codec { return protocol.NewQuery(m) }},
 		{"s3", familyRestXML, true, s3Handlers(), func(m *models.Service) protocol.Codec {
 			return protocol.NewRestXML(m, s3Namespace, false, map[string]string{
 				"ListBuckets":           "ListAllMyBucketsResult",

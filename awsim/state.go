@@ -32,6 +32,8 @@ type account struct {
 	KMSKeys           map[string]*kmsKey `json:"kmsKeys"`
 	// Aliases maps a full alias name ("alias/app") to its alias.
 	Aliases map[string]*kmsAlias `json:"aliases"`
+	// IAM holds the account's roles and managed policies; nil until the first is created.
+	IAM *iamState `json:"iam,omitempty"`
 
 	// keyIDs and buckets index the account's access keys and bucket names in the global
 	// maps, so that saving or deleting one account does not scan every other's.

@@ -40,6 +40,11 @@ var served = []struct {
 	{"s3control", "2018-08-20", []string{
 		"GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock",
 	}},
+	{"iam", "2010-05-08", []string{
+		"CreateRole", "GetRole", "ListRoles", "DeleteRole", "PutRolePolicy", "GetRolePolicy",
+		"ListRolePolicies", "DeleteRolePolicy", "CreatePolicy", "GetPolicy", "GetPolicyVersion",
+		"ListPolicies", "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies",
+	}},
 	{"kms", "2014-11-01", []string{
 		"CreateKey", "DescribeKey", "ListKeys", "CreateAlias", "ListAliases",
 		"GetKeyRotationStatus", "EnableKeyRotation", "DisableKeyRotation",
