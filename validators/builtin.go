@@ -9,5 +9,6 @@ func builtins() []Definition {
 		bucketNotPublic,
 		keyRotation,
 		keyPolicyNotPublic,
+		roleLeastPrivilege,
 	}
 }

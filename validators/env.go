@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -53,6 +54,8 @@ type Env struct {
 	S3        S3API
 	S3Control S3ControlAPI
 	KMS       KMSAPI
+	// IAM reads roles and their policies; nil in environments built by [NewEnv].
+	IAM IAMAPI
 }
 
 // newEnv builds the clients of an environment for the target.
@@ -67,6 +70,7 @@ func newEnv(ctx context.Context, t proctor.Target, opts []awsclient.Option) (*En
 		S3:        s3Reader{awsclient.S3(cfg)},
 		S3Control: s3ControlReader{awsclient.S3Control(cfg)},
 		KMS:       kmsReader{awsclient.KMS(cfg)},
+		IAM:       iamReader{iam.NewFromConfig(cfg)},
 	}, nil
 }
 

@@ -300,6 +300,9 @@ func convert(p Param, v any) (any, string) {
 		}
 		return list, ""
 	}
+	if p.Type == TypeGrantList {
+		return convertGrants(v)
+	}
 	return nil, fmt.Sprintf("parameter type %q is unknown", p.Type)
 }
 
