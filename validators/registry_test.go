@@ -62,7 +62,7 @@ func TestCheckParams(t *testing.T) {
 }
 
 func TestDefaultHasTheBuiltins(t *testing.T) {
-	want := []string{"kms.key_policy_not_public", "kms.key_rotation",
+	want := []string{"iam.role_least_privilege", "kms.key_policy_not_public", "kms.key_rotation",
 		"s3.account_public_access_block", "s3.bucket_default_encryption",
 		"s3.bucket_not_public", "s3.bucket_tls_only"}
 	reg := validators.Default()
