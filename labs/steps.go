@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -22,6 +23,7 @@ import (
 
 // clientFactories builds each SDK client a step may name, by the service name labs use.
 var clientFactories = map[string]func(aws.Config) any{
+	"iam":       func(c aws.Config) any { return iam.NewFromConfig(c) },
 	"s3":        func(c aws.Config) any { return awsclient.S3(c) },
 	"s3control": func(c aws.Config) any { return awsclient.S3Control(c) },
 	"kms":       func(c aws.Config) any { return awsclient.KMS(c) },

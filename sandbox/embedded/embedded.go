@@ -20,7 +20,7 @@ const Backend = "embedded"
 
 // defaultServices are the services awsim serves, by endpoint prefix, for a server that does
 // not say.
-var defaultServices = []string{"kms", "s3", "s3control", "sts"}
+var defaultServices = []string{"iam", "kms", "s3", "s3control", "sts"}
 
 // Provisioner implements proctor.Provisioner on an awsim server. It is safe for concurrent
 // use.
