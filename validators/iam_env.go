@@ -14,6 +14,8 @@ import (
 // IAMAPI is the part of the IAM client that validators use: reading a role's inline and
 // attached policies.
 type IAMAPI interface {
+	GetRole(context.Context, *iam.GetRoleInput,
+		...func(*iam.Options)) (*iam.GetRoleOutput, error)
 	ListRolePolicies(context.Context, *iam.ListRolePoliciesInput,
 		...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
 	GetRolePolicy(context.Context, *iam.GetRolePolicyInput,
@@ -29,6 +31,12 @@ type IAMAPI interface {
 // iamReader holds an IAM client in an unexported field and offers only its read calls, as
 // s3Reader does for S3.
 type iamReader struct{ c *iam.Client }
+
+// GetRole reads a role: its ARN, path and trust policy.
+func (r iamReader) GetRole(ctx context.Context, in *iam.GetRoleInput,
+	o ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	return r.c.GetRole(ctx, in, o...)
+}
 
 // ListRolePolicies lists the names of a role's inline policies.
 func (r iamReader) ListRolePolicies(ctx context.Context, in *iam.ListRolePoliciesInput,

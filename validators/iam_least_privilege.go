@@ -37,7 +37,7 @@ var roleLeastPrivilege = Definition{
 		if env.IAM == nil {
 			return errorf("the grader has no IAM client to read role %s", role)
 		}
-		pols, err := rolePolicies(ctx, env.IAM, role)
+		pols, roleARN, err := rolePolicies(ctx, env.IAM, role)
 		var pe *parseError
 		switch {
 		case errors.Is(err, errNoRole):
@@ -53,7 +53,7 @@ var roleLeastPrivilege = Definition{
 		case err != nil:
 			return awsError("read the policies of role "+role, arn, err)
 		}
-		return compareGrants(env.AccountID, role, pols, p.Grants("grants"))
+		return compareGrants(env.AccountID, role, roleARN, pols, p.Grants("grants"))
 	},
 }
 
@@ -66,18 +66,33 @@ type namedPolicy struct {
 	policy *iampolicy.Policy
 }
 
-// rolePolicies reads every inline and attached policy of a role. A role that does not exist
-// is an error wrapping errNoRole; a document that does not parse is a *parseError.
-func rolePolicies(ctx context.Context, c IAMAPI, role string) ([]namedPolicy, error) {
+// rolePolicies reads a role's ARN and every inline and attached policy of it. A role that
+// does not exist is an error wrapping errNoRole; a document that does not parse is a
+// *parseError.
+func rolePolicies(ctx context.Context, c IAMAPI, role string) ([]namedPolicy, string, error) {
+	out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &role})
+	if err != nil {
+		if awsCode(err) == "NoSuchEntity" {
+			return nil, "", fmt.Errorf("%w: %w", errNoRole, err)
+		}
+		return nil, "", err
+	}
+	arn := ""
+	if out.Role != nil {
+		arn = aws.ToString(out.Role.Arn)
+	}
+	pols, err := readRolePolicies(ctx, c, role)
+	return pols, arn, err
+}
+
+// readRolePolicies reads every inline and attached policy of a role that exists.
+func readRolePolicies(ctx context.Context, c IAMAPI, role string) ([]namedPolicy, error) {
 	var out []namedPolicy
 	var marker *string
 	for {
 		lp, err := c.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: &role,
 			Marker: marker})
 		if err != nil {
-			if awsCode(err) == "NoSuchEntity" {
-				return nil, fmt.Errorf("%w: %w", errNoRole, err)
-			}
 			return nil, err
 		}
 		for _, name := range lp.PolicyNames {
@@ -173,9 +188,11 @@ func adminProbes(account string) []iampolicy.Request {
 const maxNamed = 6
 
 // compareGrants grades a role's policies against the required grants.
-func compareGrants(account, role string, pols []namedPolicy,
+func compareGrants(account, role, arn string, pols []namedPolicy,
 	grants []iampolicy.Grant) proctor.Finding {
-	arn := "arn:aws:iam::" + account + ":role/" + role
+	if arn == "" {
+		arn = "arn:aws:iam::" + account + ":role/" + role
+	}
 	in := iampolicy.Input{ResourceAccount: account}
 	for _, np := range pols {
 		in.Identity = append(in.Identity, np.policy)
@@ -325,8 +342,11 @@ func rankActions(actions []string, grants []iampolicy.Grant) []string {
 			r.other = 1
 		}
 		if act, ok := cat.Action(a); ok {
-			if l, ok := accessRank[act.AccessLevel]; ok {
-				r.level = l
+			// An action may have several levels ("Permissions management, Write").
+			for _, lvl := range strings.Split(act.AccessLevel, ",") {
+				if l, ok := accessRank[strings.TrimSpace(lvl)]; ok && l < r.level {
+					r.level = l
+				}
 			}
 		}
 		if !strings.HasPrefix(name, "Delete") {
