@@ -1,6 +1,7 @@
-// Package awsim is Proctor's embedded AWS-compatible endpoint: one process serves STS, S3,
-// S3 Control and KMS over the real AWS wire protocols, so that learners drive their sandbox
-// with the unmodified aws CLI and SDKs.
+// Package awsim is Proctor's embedded AWS-compatible endpoint: one process serves STS, IAM
+// (roles and their policies), S3, S3 Control and KMS over the real AWS wire protocols, so
+// that learners drive their sandbox with the unmodified aws CLI and SDKs. IAM policies that
+// learners attach to roles are stored and read back, not yet enforced on requests.
 //
 // # Overview
 //
