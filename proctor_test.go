@@ -140,7 +140,7 @@ func TestResourceNames(t *testing.T) {
 		"sandboxes/sb-1a2b": true, "sandboxes/a": true,
 		"sandboxes/" + strings.Repeat("a", 63): true,
 		"sandboxes/" + strings.Repeat("a", 64): false,
-		"sandboxes/0abc": false, "sandboxes/sb-": false, "sandboxes/SB": false,
+		"sandboxes/0abc":                       false, "sandboxes/sb-": false, "sandboxes/SB": false,
 		"sandboxes/": false, "sb-1": false, "sandboxes/sb/attempts/a": false,
 		"sandboxes/sb_1": false,
 	} {
