@@ -137,12 +137,17 @@ func TestCheckRequestIDDoesNotEchoAHugeID(t *testing.T) {
 
 func TestResourceNames(t *testing.T) {
 	for name, want := range map[string]bool{
-		"sandboxes/sb-1a2b": true, "sandboxes/a": true,
+		"sandboxes/sb-1a2b":                    true,
+		"sandboxes/a":                          true,
 		"sandboxes/" + strings.Repeat("a", 63): true,
 		"sandboxes/" + strings.Repeat("a", 64): false,
-		"sandboxes/0abc":                       false, "sandboxes/sb-": false, "sandboxes/SB": false,
-		"sandboxes/": false, "sb-1": false, "sandboxes/sb/attempts/a": false,
-		"sandboxes/sb_1": false,
+		"sandboxes/0abc":                       false,
+		"sandboxes/sb-":                        false,
+		"sandboxes/SB":                         false,
+		"sandboxes/":                           false,
+		"sb-1":                                 false,
+		"sandboxes/sb/attempts/a":              false,
+		"sandboxes/sb_1":                       false,
 	} {
 		if got := proctor.ValidSandboxName(name); got != want {
 			t.Errorf("ValidSandboxName(%q) = %v, want %v", name, got, want)
