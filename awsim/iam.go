@@ -155,6 +155,40 @@ func (c *call) roleLocked(name string) *iamRole {
 	return st.Roles[strings.ToLower(name)]
 }
 
+// iamEntity is what CreateRole and CreatePolicy read and check alike: the name, the path,
+// the ARN the new entity will have, its policy document and its tags.
+type iamEntity struct {
+	name, path, arn, doc string
+	tags                 []iamTag
+}
+
+// readEntity reads a create request's name, path, policy document and tags, checks each,
+// and authorises action on the new entity's ARN (arn:aws:iam::ACCOUNT:KIND/PATH/NAME).
+func (c *call) readEntity(kind, nameMember string, nameRE *regexp.Regexp, action,
+	docMember string, docType iampolicy.PolicyType) (iamEntity, *protocol.Error) {
+	e := iamEntity{name: str(c.in, nameMember), path: str(c.in, "Path")}
+	if e.path == "" {
+		e.path = "/"
+	}
+	if err := checkName(nameRE, nameMember, e.name); err != nil {
+		return e, err
+	}
+	if err := checkPath("Path", e.path); err != nil {
+		return e, err
+	}
+	e.arn = "arn:aws:iam::" + c.key.Account + ":" + kind + e.path + e.name
+	if err := c.iamAllow(action, e.arn); err != nil {
+		return e, err
+	}
+	e.doc = str(c.in, docMember)
+	if err := checkPolicyDocument(e.doc, docType); err != nil {
+		return e, err
+	}
+	var err *protocol.Error
+	e.tags, err = readTags(c.in)
+	return e, err
+}
+
 // checkName validates an IAM entity name against its pattern.
 func checkName(re *regexp.Regexp, member, name string) *protocol.Error {
 	if !re.MatchString(name) {

@@ -38,28 +38,12 @@ func policyParams(st *iamState, p *iamManagedPolicy, withTags bool) protocol.Par
 }
 
 func createPolicy(c *call) (protocol.Params, error) {
-	name, path := str(c.in, "PolicyName"), str(c.in, "Path")
-	if path == "" {
-		path = "/"
-	}
-	if err := checkName(iamPolicyNameRE, "PolicyName", name); err != nil {
-		return nil, err
-	}
-	if err := checkPath("Path", path); err != nil {
-		return nil, err
-	}
-	arn := "arn:aws:iam::" + c.key.Account + ":policy" + path + name
-	if err := c.iamAllow("iam:CreatePolicy", arn); err != nil {
-		return nil, err
-	}
-	doc := str(c.in, "PolicyDocument")
-	if err := checkPolicyDocument(doc, iampolicy.IdentityPolicy); err != nil {
-		return nil, err
-	}
-	tags, perr := readTags(c.in)
+	e, perr := c.readEntity("policy", "PolicyName", iamPolicyNameRE, "iam:CreatePolicy",
+		"PolicyDocument", iampolicy.IdentityPolicy)
 	if perr != nil {
 		return nil, perr
 	}
+	name, path, arn, doc, tags := e.name, e.path, e.arn, e.doc, e.tags
 	id, err := newIAMID("ANPA")
 	if err != nil {
 		return nil, err

@@ -27,28 +27,12 @@ func roleParams(r *iamRole, withTags bool) protocol.Params {
 }
 
 func createRole(c *call) (protocol.Params, error) {
-	name, path := str(c.in, "RoleName"), str(c.in, "Path")
-	if path == "" {
-		path = "/"
-	}
-	if err := checkName(iamRoleNameRE, "RoleName", name); err != nil {
-		return nil, err
-	}
-	if err := checkPath("Path", path); err != nil {
-		return nil, err
-	}
-	arn := "arn:aws:iam::" + c.key.Account + ":role" + path + name
-	if err := c.iamAllow("iam:CreateRole", arn); err != nil {
-		return nil, err
-	}
-	trust := str(c.in, "AssumeRolePolicyDocument")
-	if err := checkPolicyDocument(trust, iampolicy.TrustPolicy); err != nil {
-		return nil, err
-	}
-	tags, perr := readTags(c.in)
+	e, perr := c.readEntity("role", "RoleName", iamRoleNameRE, "iam:CreateRole",
+		"AssumeRolePolicyDocument", iampolicy.TrustPolicy)
 	if perr != nil {
 		return nil, perr
 	}
+	name, path, arn, trust, tags := e.name, e.path, e.arn, e.doc, e.tags
 	maxSession := int64(3600)
 	if n, ok := c.in["MaxSessionDuration"].(int64); ok {
 		maxSession = n
