@@ -288,9 +288,10 @@ func tagParams(tags []iamTag) []any {
 	return out
 }
 
-// iamPage cuts a sorted list at Marker (an index) and MaxItems (1 to 1000, default 100) and
-// adds IsTruncated, and Marker when truncated, to out.
-func iamPage[T any](items []T, c *call, out protocol.Params) ([]T, *protocol.Error) {
+// iamList answers a List operation with one page of a sorted list under member, cut at
+// Marker (an index) and MaxItems (1 to 1000, default 100), with IsTruncated, and Marker
+// when truncated.
+func iamList[T any](c *call, items []T, member string) (protocol.Params, error) {
 	limit := 100
 	if n, ok := c.in["MaxItems"].(int64); ok {
 		limit = int(n)
@@ -304,14 +305,20 @@ func iamPage[T any](items []T, c *call, out protocol.Params) ([]T, *protocol.Err
 		}
 		start = n
 	}
+	out := protocol.Params{"IsTruncated": false}
 	end := start + limit
-	if end >= len(items) {
-		out["IsTruncated"] = false
-		return items[start:], nil
+	if end < len(items) {
+		out["IsTruncated"] = true
+		out["Marker"] = strconv.Itoa(end)
+	} else {
+		end = len(items)
 	}
-	out["IsTruncated"] = true
-	out["Marker"] = strconv.Itoa(end)
-	return items[start:end], nil
+	page := make([]any, 0, end-start)
+	for _, it := range items[start:end] {
+		page = append(page, it)
+	}
+	out[member] = page
+	return out, nil
 }
 
 // pathPrefixOf returns the PathPrefix filter of the input, "/" when none is given.

@@ -167,17 +167,7 @@ func listPolicies(c *call) (protocol.Params, error) {
 		}
 	}
 	c.s.mu.RUnlock()
-	out := protocol.Params{}
-	pg, err := iamPage(items, c, out)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]any, len(pg))
-	for i, p := range pg {
-		list[i] = p
-	}
-	out["Policies"] = list
-	return out, nil
+	return iamList(c, items, "Policies")
 }
 
 func attachRolePolicy(c *call) (protocol.Params, error) {
@@ -256,15 +246,5 @@ func listAttachedRolePolicies(c *call) (protocol.Params, error) {
 		items = append(items, protocol.Params{"PolicyName": p.Name, "PolicyArn": p.ARN})
 	}
 	c.s.mu.RUnlock()
-	out := protocol.Params{}
-	pg, err := iamPage(items, c, out)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]any, len(pg))
-	for i, p := range pg {
-		list[i] = p
-	}
-	out["AttachedPolicies"] = list
-	return out, nil
+	return iamList(c, items, "AttachedPolicies")
 }

@@ -118,17 +118,7 @@ func listRoles(c *call) (protocol.Params, error) {
 		roles = append(roles, roleParams(byName[k], false))
 	}
 	c.s.mu.RUnlock()
-	out := protocol.Params{}
-	pg, err := iamPage(roles, c, out)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]any, len(pg))
-	for i, r := range pg {
-		list[i] = r
-	}
-	out["Roles"] = list
-	return out, nil
+	return iamList(c, roles, "Roles")
 }
 
 func deleteRole(c *call) (protocol.Params, error) {
@@ -249,17 +239,7 @@ func listRolePolicies(c *call) (protocol.Params, error) {
 	}
 	c.s.mu.RUnlock()
 	sort.Strings(names)
-	out := protocol.Params{}
-	pg, err := iamPage(names, c, out)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]any, len(pg))
-	for i, n := range pg {
-		list[i] = n
-	}
-	out["PolicyNames"] = list
-	return out, nil
+	return iamList(c, names, "PolicyNames")
 }
 
 func deleteRolePolicy(c *call) (protocol.Params, error) {
