@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -176,19 +177,5 @@ func sandboxTarget(sb *pb.Sandbox) proctor.Target {
 	}
 }
 
-func oneLine(s string) string {
-	out := []rune{}
-	space := false
-	for _, r := range s {
-		if r == '\n' || r == ' ' || r == '\t' {
-			space = len(out) > 0
-			continue
-		}
-		if space {
-			out = append(out, ' ')
-			space = false
-		}
-		out = append(out, r)
-	}
-	return string(out)
-}
+// oneLine folds a paragraph's lines and runs of spaces into single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
