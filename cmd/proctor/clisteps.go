@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/proctorlabs/proctor"
+	"github.com/proctorlabs/proctor/labs/placeholder"
 )
 
 // cliServices maps a step's SDK client name to the aws CLI's command, where they differ.
@@ -69,17 +69,14 @@ func cliValue(v any, known map[string]string) string {
 	return shellWord(string(b))
 }
 
-var placeholderRE = regexp.MustCompile(`\{\{\s*\.([A-Za-z][A-Za-z0-9_]*)\s*\}\}`)
-
 // fill replaces known placeholders with their values and the others with ${NAME}.
 func fill(s string, known map[string]string) string {
-	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
-		name := placeholderRE.FindStringSubmatch(m)[1]
-		if v, ok := known[name]; ok {
-			return v
-		}
-		return "${" + name + "}"
-	})
+	s = placeholder.Expand(s, known)
+	vars := map[string]string{}
+	for _, name := range placeholder.Names(s) {
+		vars[name] = "${" + name + "}"
+	}
+	return placeholder.Expand(s, vars)
 }
 
 func fillAll(v any, known map[string]string) any {
